@@ -1,0 +1,167 @@
+/**
+ * The API server as a function `ApiRequest → ApiResponse`, with no sockets: request info,
+ * authentication outcome (401), authorization (403), routing, error → Status, negotiation and
+ * the common headers. `api/serve.ts` puts it on TLS; tests call `handle` directly.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.ts';
+import type { ApiGroup } from './api-group.ts';
+import { customMetricsGroup } from './custom-metrics.ts';
+import { externalMetricsGroup } from './external-metrics.ts';
+import { parseTarget, type ParsedTarget } from './go-query.ts';
+import {
+  headerValue,
+  userOf,
+  type ApiRequest,
+  type ApiResponse,
+  type Identity,
+} from './http-types.ts';
+import { plainError, render, type RenderContext, type Reply } from './negotiate.ts';
+import { buildOpenApi } from './openapi.ts';
+import type { CustomMetricsProvider, ExternalMetricsProvider, HealthSource } from './provider.ts';
+import {
+  parseRequestInfo,
+  RequestInfoError,
+  toAttributes,
+  type RequestAttributes,
+  type RequestInfo,
+} from './request-info.ts';
+import { route, type MetricsText, type RouterDeps, type VersionInfo } from './router.ts';
+import { forbidden, toStatus, unauthorized } from './status.ts';
+
+export interface AuthorizationDecision {
+  readonly allowed: boolean;
+  /** Appended to the 403 message (the SubjectAccessReview's reason). */
+  readonly reason?: string;
+}
+
+/** One finished request, for self-metrics (apiserver_request_total and friends). */
+export interface RequestRecord {
+  readonly method: string;
+  /** Undefined when the target could not be parsed. */
+  readonly attributes: RequestAttributes | undefined;
+  readonly code: number;
+  readonly seconds: number;
+}
+
+export interface AppDeps {
+  readonly custom?: CustomMetricsProvider;
+  readonly external?: ExternalMetricsProvider;
+  /** Further groups (e.g. metrics.k8s.io), installed after custom and external. */
+  readonly extraGroups?: readonly ApiGroup[];
+  readonly health: HealthSource;
+  readonly metricsText?: MetricsText;
+  /**
+   * Called for every request before routing (health paths included: exempting paths such as
+   * `/healthz` is the authorizer's business). A throw answers 500.
+   */
+  readonly authorize?: (
+    attrs: RequestAttributes,
+    identity: Identity | undefined,
+  ) => Promise<AuthorizationDecision>;
+  readonly now: () => Date;
+  readonly version: VersionInfo;
+  readonly logger: Logger;
+  /** `:<port>` for serverAddressByClientCIDRs in `/apis`; omitted when undefined. */
+  readonly serverAddress?: string;
+  readonly onRequest?: (record: RequestRecord) => void;
+  /** Audit-Id for requests that did not send one (default: random UUID). */
+  readonly newAuditId?: () => string;
+}
+
+export interface App {
+  /** Never rejects: every failure becomes a response. */
+  handle(req: ApiRequest): Promise<ApiResponse>;
+}
+
+const NEVER = new AbortController().signal;
+
+const groupsOf = (deps: AppDeps): ApiGroup[] => [
+  ...(deps.custom === undefined ? [] : [customMetricsGroup(deps.custom)]),
+  ...(deps.external === undefined ? [] : [externalMetricsGroup(deps.external)]),
+  ...(deps.extraGroups ?? []),
+];
+
+interface Pending {
+  readonly req: ApiRequest;
+  readonly target: ParsedTarget;
+  info?: RequestInfo;
+}
+
+const checkAccess = async (
+  deps: AppDeps,
+  p: Pending,
+  info: RequestInfo,
+): Promise<Reply | undefined> => {
+  const identity = p.req.identity;
+  if (identity !== undefined && 'rejected' in identity)
+    return { kind: 'status', result: unauthorized() };
+  if (deps.authorize === undefined) return undefined;
+  const attrs = toAttributes(info);
+  const decision = await deps.authorize(attrs, identity);
+  if (decision.allowed) return undefined;
+  return {
+    kind: 'status',
+    result: forbidden(attrs, userOf(identity)?.name ?? '', decision.reason),
+  };
+};
+
+const respond = async (deps: AppDeps, router: RouterDeps, p: Pending): Promise<Reply> => {
+  const { req, target } = p;
+  try {
+    const info = parseRequestInfo(req.method, target.path, target.query);
+    p.info = info;
+    const denied = await checkAccess(deps, p, info);
+    if (denied !== undefined) return denied;
+    const routed = {
+      method: req.method,
+      path: target.path,
+      query: target.query,
+      headers: req.headers,
+    };
+    return await route(router, { ...routed, info, signal: req.signal ?? NEVER });
+  } catch (err) {
+    if (err instanceof RequestInfoError) {
+      return plainError(500, `Internal Server Error: ${JSON.stringify(req.path)}: ${err.message}`);
+    }
+    return { kind: 'status', result: toStatus(err, deps.logger) };
+  }
+};
+
+const renderContext = (
+  req: ApiRequest,
+  query: URLSearchParams,
+  auditId: string,
+): RenderContext => ({
+  accept: headerValue(req.headers, 'accept'),
+  userAgent: headerValue(req.headers, 'user-agent'),
+  query,
+  auditId,
+});
+
+/** Builds the app from its providers; groups are installed only for the providers given. */
+export const createApp = (deps: AppDeps): App => {
+  const groups = groupsOf(deps);
+  const router: RouterDeps = { ...deps, groups, openapi: buildOpenApi(groups) };
+  const newAuditId = deps.newAuditId ?? randomUUID;
+  return {
+    handle: async (req) => {
+      const started = deps.now().getTime();
+      const auditId = headerValue(req.headers, 'audit-id') ?? newAuditId();
+      const target = parseTarget(req.path);
+      const pending: Pending | undefined = target && { req, target };
+      const reply =
+        pending === undefined
+          ? plainError(400, '400 Bad Request')
+          : await respond(deps, router, pending);
+      const response = render(
+        reply,
+        renderContext(req, target?.query ?? new URLSearchParams(), auditId),
+      );
+      const attributes = pending?.info === undefined ? undefined : toAttributes(pending.info);
+      const seconds = (deps.now().getTime() - started) / 1000;
+      deps.onRequest?.({ method: req.method, attributes, code: response.status, seconds });
+      return response;
+    },
+  };
+};

@@ -1,0 +1,87 @@
+/**
+ * The delegated authentication union (spec §9.1), in order: front-proxy request headers, x509
+ * client certificates, bearer tokens (TokenReview); anonymous only when no credential at all
+ * was presented. The first success wins; otherwise any failure is a 401.
+ */
+import type { Logger } from '../log.ts';
+import { DEFAULT_HEADER_NAMES, type AuthnConfig } from './authn-config.ts';
+import type { HeaderInput } from './headers.ts';
+import {
+  ANONYMOUS_USER,
+  withAuthenticatedGroup,
+  type AuthnStep,
+  type AuthResult,
+} from './identity.ts';
+import { createPeerVerifier, type PeerSource } from './peer-certs.ts';
+import { authenticateRequestHeader, identityHeaderNames } from './request-header.ts';
+import type { TokenAuthenticator } from './token.ts';
+import { authenticateClientCert } from './x509.ts';
+
+/** One request as the authenticators see it. */
+export interface AuthRequest extends PeerSource {
+  /** Lowercase names, one array entry per header line (`req.headersDistinct` or distinctHeaders). */
+  readonly headers: HeaderInput;
+}
+
+export interface Authentication {
+  readonly result: AuthResult;
+  /**
+   * Headers to delete before the request goes further: every front-proxy identity header
+   * (whether or not it was trusted) and `authorization` once a token was accepted.
+   */
+  readonly stripHeaders: readonly string[];
+}
+
+export interface AuthenticatorOptions {
+  /** The settings in force now (the extension-auth-config source's `current`). */
+  readonly config: () => AuthnConfig;
+  /** Bearer-token verification; undefined ignores tokens (no TokenReview client). */
+  readonly token?: TokenAuthenticator | undefined;
+  readonly now?: () => number;
+  /** Failures are logged as upstream's "Unable to authenticate the request". */
+  readonly log?: Logger;
+}
+
+/** Authenticates one request. Never rejects. */
+export type Authenticator = (req: AuthRequest) => Promise<Authentication>;
+
+const outcomeOf = (steps: readonly AuthnStep[]): AuthResult => {
+  const reasons: string[] = [];
+  for (const step of steps) {
+    if (step.kind === 'authenticated') {
+      return { kind: 'authenticated', user: withAuthenticatedGroup(step.user) };
+    }
+    if (step.kind === 'error') reasons.push(step.reason);
+  }
+  return reasons.length === 0
+    ? { kind: 'anonymous', user: ANONYMOUS_USER }
+    : { kind: 'rejected', reason: reasons.join('; ') };
+};
+
+/** Creates the union authenticator over live settings. */
+export const createAuthenticator = (options: AuthenticatorOptions): Authenticator => {
+  const now = options.now ?? Date.now;
+  const certificatesOf = createPeerVerifier();
+
+  const steps = async (req: AuthRequest, config: AuthnConfig): Promise<AuthnStep[]> => {
+    const certs = certificatesOf(req, now());
+    const proxy = authenticateRequestHeader(req.headers, certs, config.requestHeader);
+    if (proxy.kind === 'authenticated') return [proxy];
+    const client = authenticateClientCert(certs, config.clientCa);
+    if (client.kind === 'authenticated') return [proxy, client];
+    const token = options.token === undefined ? undefined : await options.token(req.headers);
+    return token === undefined ? [proxy, client] : [proxy, client, token];
+  };
+
+  return async (req) => {
+    const config = options.config();
+    const taken = await steps(req, config);
+    const result = outcomeOf(taken);
+    if (result.kind === 'rejected') {
+      options.log?.error('Unable to authenticate the request', { reason: result.reason });
+    }
+    const strip = identityHeaderNames(req.headers, config.requestHeader ?? DEFAULT_HEADER_NAMES);
+    const tokenUsed = taken[2]?.kind === 'authenticated';
+    return { result, stripHeaders: tokenUsed ? [...strip, 'authorization'] : strip };
+  };
+};

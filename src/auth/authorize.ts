@@ -1,0 +1,148 @@
+/**
+ * Delegated authorization (spec §9.2), a union in order: the `system:masters` group; the
+ * `--authorization-always-allow-paths` (non-resource requests only); a SubjectAccessReview whose
+ * allow and deny answers are cached separately.
+ */
+import type { Logger } from '../log.ts';
+import type { SubjectAccessReviewSpec, SubjectAccessReviewStatus } from '../kubernetes/reviews.ts';
+import { SYSTEM_MASTERS, type UserInfo } from './identity.ts';
+import { createTtlCache } from './ttl-cache.ts';
+
+/**
+ * What is being asked (apiserver authorizer.Attributes). Structurally the same as
+ * api/request-info.ts `RequestAttributes`, so a RequestInfo can be passed as is.
+ */
+export interface AuthorizationAttributes {
+  readonly isResourceRequest: boolean;
+  readonly path: string;
+  readonly verb: string;
+  readonly apiGroup: string;
+  readonly apiVersion: string;
+  readonly namespace: string;
+  readonly resource: string;
+  readonly subresource: string;
+  readonly name: string;
+}
+
+/** The union's answer: `error` when the SubjectAccessReview could not be made (upstream: 500). */
+export type Decision =
+  | { readonly kind: 'allowed' }
+  | { readonly kind: 'denied'; readonly reason: string }
+  | { readonly kind: 'error'; readonly error: Error };
+
+/** Decides whether `user` may do what `attrs` describe. Never rejects. */
+export type Authorizer = (user: UserInfo, attrs: AuthorizationAttributes) => Promise<Decision>;
+
+/** An `--authorization-always-allow-paths` entry with a `*` before its end. */
+export class AlwaysAllowPathError extends Error {
+  override readonly name = 'AlwaysAllowPathError';
+}
+
+/**
+ * Compiles the always-allow paths: exact matches, or prefixes when they end in `*` (leading `/`
+ * ignored on both sides). Throws AlwaysAllowPathError for a `*` elsewhere.
+ */
+export const compileAlwaysAllowPaths = (paths: readonly string[]): ((path: string) => boolean) => {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const raw of paths) {
+    const p = raw.replace(/^\//, '');
+    if (p.slice(0, -1).includes('*')) {
+      throw new AlwaysAllowPathError(`only trailing * allowed in ${JSON.stringify(raw)}`);
+    }
+    if (p.endsWith('*')) prefixes.push(p.slice(0, -1));
+    else exact.add(p);
+  }
+  return (path) => {
+    const p = path.replace(/^\//, '');
+    return exact.has(p) || prefixes.some((prefix) => p.startsWith(prefix));
+  };
+};
+
+const nonEmpty = <T extends Record<string, string>>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== '')) as Partial<T>;
+
+/** The SubjectAccessReview spec for one request, empty fields omitted as Go's JSON does. */
+export const subjectAccessReviewSpec = (
+  user: UserInfo,
+  attrs: AuthorizationAttributes,
+): SubjectAccessReviewSpec => ({
+  ...(user.name === '' ? {} : { user: user.name }),
+  ...(user.uid === undefined || user.uid === '' ? {} : { uid: user.uid }),
+  ...(user.groups.length === 0 ? {} : { groups: user.groups }),
+  ...(Object.keys(user.extra).length === 0 ? {} : { extra: user.extra }),
+  ...(attrs.isResourceRequest
+    ? {
+        resourceAttributes: nonEmpty({
+          namespace: attrs.namespace,
+          verb: attrs.verb,
+          group: attrs.apiGroup,
+          version: attrs.apiVersion,
+          resource: attrs.resource,
+          subresource: attrs.subresource,
+          name: attrs.name,
+        }),
+      }
+    : { nonResourceAttributes: nonEmpty({ path: attrs.path, verb: attrs.verb }) }),
+});
+
+export interface AuthorizerOptions {
+  readonly review: (spec: SubjectAccessReviewSpec) => Promise<SubjectAccessReviewStatus>;
+  /** Default `/healthz`, `/readyz`, `/livez`. */
+  readonly alwaysAllowPaths?: readonly string[];
+  /** `--authorization-webhook-cache-authorized-ttl` / `-unauthorized-ttl` in ms (10 000 each). */
+  readonly allowedTtlMs?: number;
+  readonly deniedTtlMs?: number;
+  /** Upper bound of cached answers (default 8192, as upstream's LRU). */
+  readonly maxEntries?: number;
+  readonly now?: () => number;
+  readonly log: Logger;
+}
+
+/** Keys longer than this are not cached (upstream skips caching huge requester-chosen attributes). */
+const MAX_CACHED_KEY = 10_000;
+const DEFAULT_ALWAYS_ALLOW = ['/healthz', '/readyz', '/livez'];
+
+/** Creates the authorization union. */
+export const createAuthorizer = (options: AuthorizerOptions): Authorizer => {
+  const alwaysAllowed = compileAlwaysAllowPaths(options.alwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW);
+  const now = options.now ?? Date.now;
+  const cache = createTtlCache<SubjectAccessReviewStatus>(options.maxEntries ?? 8192);
+  const inFlight = new Map<string, Promise<SubjectAccessReviewStatus>>();
+
+  const review = (spec: SubjectAccessReviewSpec): Promise<SubjectAccessReviewStatus> => {
+    const key = JSON.stringify(spec);
+    const cached = cache.get(key, now());
+    if (cached !== undefined) return Promise.resolve(cached);
+    let pending = inFlight.get(key);
+    if (pending === undefined) {
+      pending = options.review(spec).then((status) => {
+        const ttl = status.allowed ? options.allowedTtlMs : options.deniedTtlMs;
+        if (key.length <= MAX_CACHED_KEY) cache.set(key, status, now(), ttl ?? 10_000);
+        return status;
+      });
+      const settled = pending.finally(() => inFlight.delete(key));
+      settled.catch(() => undefined);
+      inFlight.set(key, pending);
+    }
+    return pending;
+  };
+
+  return async (user, attrs) => {
+    if (user.groups.includes(SYSTEM_MASTERS)) return { kind: 'allowed' };
+    if (!attrs.isResourceRequest && alwaysAllowed(attrs.path)) return { kind: 'allowed' };
+    try {
+      const status = await review(subjectAccessReviewSpec(user, attrs));
+      if (status.allowed && status.denied) {
+        const error = new Error(
+          'webhook subject access review returned both allow and deny response',
+        );
+        return { kind: 'error', error };
+      }
+      return status.allowed ? { kind: 'allowed' } : { kind: 'denied', reason: status.reason };
+    } catch (err) {
+      options.log.error('Failed to make webhook authorizer request', { error: err });
+      return { kind: 'error', error: err instanceof Error ? err : new Error(String(err)) };
+    }
+  };
+};

@@ -1,0 +1,41 @@
+/**
+ * The two hooks the serving layer takes, built from the authenticator and the authorizer:
+ * `identify` for api/serve.ts (identity + headers to strip) and `authorize` for api/app.ts
+ * (a SubjectAccessReview failure throws, which the app answers with 500 as upstream).
+ */
+import type { AuthorizationDecision } from '../api/app.ts';
+import type { Identity } from '../api/http-types.ts';
+import type { RequestAttributes } from '../api/request-info.ts';
+import type { Identify } from '../api/serve-handler.ts';
+import type { Authenticator } from './authenticate.ts';
+import type { Authorizer } from './authorize.ts';
+import { ANONYMOUS_USER, type UserInfo } from './identity.ts';
+
+/** `identify` for startServer: rejected credentials become `{rejected}` (→ 401). */
+export const identifyWith =
+  (authenticate: Authenticator): Identify =>
+  async (peer) => {
+    const { result, stripHeaders } = await authenticate(peer);
+    const identity: Identity =
+      result.kind === 'rejected' ? { rejected: true, reason: result.reason } : result.user;
+    return { identity, stripHeaders };
+  };
+
+const userFor = (identity: Identity | undefined): UserInfo => {
+  if (identity === undefined || 'rejected' in identity) return ANONYMOUS_USER;
+  return { ...identity, extra: identity.extra ?? {} };
+};
+
+/** `authorize` for createApp: a request without identity is judged as anonymous. */
+export const authorizeWith =
+  (authorize: Authorizer) =>
+  async (
+    attrs: RequestAttributes,
+    identity: Identity | undefined,
+  ): Promise<AuthorizationDecision> => {
+    const decision = await authorize(userFor(identity), attrs);
+    if (decision.kind === 'error') throw decision.error;
+    return decision.kind === 'allowed'
+      ? { allowed: true }
+      : { allowed: false, reason: decision.reason };
+  };

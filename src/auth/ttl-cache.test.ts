@@ -1,0 +1,29 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTtlCache } from './ttl-cache.ts';
+
+describe('createTtlCache', () => {
+  it('expires entries at now + ttl', () => {
+    const cache = createTtlCache<string>(10);
+    cache.set('k', 'v', 100, 50);
+    assert.equal(cache.get('k', 149), 'v');
+    assert.equal(cache.get('k', 150), undefined);
+    assert.equal(cache.size, 0);
+  });
+  it('stores nothing with a ttl of 0', () => {
+    const cache = createTtlCache<string>(10);
+    cache.set('k', 'v', 0, 0);
+    assert.equal(cache.get('k', 0), undefined);
+  });
+  it('evicts the least recently used entry when full', () => {
+    const cache = createTtlCache<number>(2);
+    cache.set('a', 1, 0, 100);
+    cache.set('b', 2, 0, 100);
+    assert.equal(cache.get('a', 1), 1);
+    cache.set('c', 3, 1, 100);
+    assert.equal(cache.get('b', 2), undefined);
+    assert.equal(cache.get('a', 2), 1);
+    assert.equal(cache.get('c', 2), 3);
+    assert.equal(cache.size, 2);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * A bounded map whose entries expire: least recently used entries are evicted first when full.
+ * The time is passed in, so tests control it.
+ */
+export interface TtlCache<V> {
+  /** The live value for `key` at `now`, or undefined (expired entries are dropped). */
+  get(key: string, now: number): V | undefined;
+  /** Stores `value` until `now + ttlMs`; a ttl ≤ 0 stores nothing. */
+  set(key: string, value: V, now: number, ttlMs: number): void;
+  readonly size: number;
+}
+
+interface Entry<V> {
+  readonly value: V;
+  readonly expiresAt: number;
+}
+
+/** Creates a cache holding at most `maxEntries` values. */
+export const createTtlCache = <V>(maxEntries: number): TtlCache<V> => {
+  const entries = new Map<string, Entry<V>>();
+  return {
+    get: (key, now) => {
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      entries.delete(key);
+      if (now >= entry.expiresAt) return undefined;
+      entries.set(key, entry);
+      return entry.value;
+    },
+    set: (key, value, now, ttlMs) => {
+      if (ttlMs <= 0 || maxEntries <= 0) return;
+      entries.delete(key);
+      while (entries.size >= maxEntries) {
+        const oldest = entries.keys().next();
+        if (oldest.done === true) break;
+        entries.delete(oldest.value);
+      }
+      entries.set(key, { value, expiresAt: now + ttlMs });
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+};

@@ -1,0 +1,232 @@
+/**
+ * The config schema (prometheus-adapter pkg/config/config.go) as decoders from YAML nodes to
+ * `AdapterConfig`. Fields holding Go's zero value ("" strings, empty lists and maps, empty
+ * structs) are left out of the result, so `x === undefined` is the only "unset" test consumers
+ * need; `namespaced: false` is kept because upstream stores it as a pointer.
+ */
+import type {
+  AdapterConfig,
+  DiscoveryRule,
+  GroupResourceRef,
+  NameMapping,
+  RegexFilter,
+  ResourceMapping,
+  ResourceRule,
+  ResourceRules,
+} from './types.ts';
+import { DurationError, parsePromDuration } from './durations.ts';
+import {
+  boolValue,
+  deref,
+  fail,
+  failAt,
+  isNullNode,
+  joinPath,
+  positionOf,
+  stringValue,
+} from './yaml-nodes.ts';
+import type { DecodeContext } from './yaml-nodes.ts';
+import { listItems, mapChildren, structFields, type Child } from './yaml-shapes.ts';
+
+type Fields = ReadonlyMap<string, Child>;
+
+/** `{ key: value }`, or `{}` when the value is unset. */
+const opt = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+const nonEmpty = <T extends object>(value: T): T | undefined =>
+  Object.keys(value).length === 0 ? undefined : value;
+
+/** An optional string field; "" counts as unset. */
+const optString = (ctx: DecodeContext, fields: Fields, key: string): string | undefined => {
+  const child = fields.get(key);
+  const value = child === undefined ? undefined : stringValue(ctx, child.node, child.path);
+  return value === '' ? undefined : value;
+};
+
+/** A field that must be present; reports `required field is missing` at its parent. */
+const requiredChild = (
+  ctx: DecodeContext,
+  fields: Fields,
+  key: string,
+  parent: Child,
+): Child | undefined => {
+  const child = fields.get(key);
+  if (child !== undefined) return child;
+  const at = ctx.positions.get(parent.path) ?? positionOf(ctx, deref(ctx, parent.node));
+  failAt(ctx, at, joinPath(parent.path, key), 'required field is missing');
+  return undefined;
+};
+
+/** A string field that must be present and non-empty. */
+const reqString = (
+  ctx: DecodeContext,
+  fields: Fields,
+  key: string,
+  parent: Child,
+): string | undefined => {
+  const child = requiredChild(ctx, fields, key, parent);
+  if (child === undefined) return undefined;
+  const before = ctx.problems.length;
+  const value = stringValue(ctx, child.node, child.path);
+  if (ctx.problems.length === before && (value ?? '') === '') {
+    fail(ctx, child.node, child.path, 'must not be empty');
+  }
+  return value === '' ? undefined : value;
+};
+
+const decodeFilter = (ctx: DecodeContext, at: Child): RegexFilter | undefined => {
+  const fields = structFields(ctx, at.node, at.path, 'config.RegexFilter', ['is', 'isNot']);
+  if (fields === undefined) return undefined;
+  const before = ctx.problems.length;
+  const is = optString(ctx, fields, 'is');
+  const isNot = optString(ctx, fields, 'isNot');
+  if (ctx.problems.length !== before) return undefined;
+  if (is !== undefined && isNot !== undefined) {
+    const msg = `cannot have both an \`is\` (${JSON.stringify(is)}) and \`isNot\` (${JSON.stringify(isNot)}) expression in a single filter`;
+    fail(ctx, at.node, at.path, msg);
+  } else if (is === undefined && isNot === undefined) {
+    fail(ctx, at.node, at.path, 'must have either an `is` or `isNot` expression in a filter');
+  }
+  return { ...opt('is', is), ...opt('isNot', isNot) };
+};
+
+const decodeGroupResource = (ctx: DecodeContext, at: Child): GroupResourceRef | undefined => {
+  const fields = structFields(ctx, at.node, at.path, 'config.GroupResource', ['group', 'resource']);
+  if (fields === undefined) return undefined;
+  const group = optString(ctx, fields, 'group');
+  const resource = reqString(ctx, fields, 'resource', at);
+  return resource === undefined ? undefined : { ...opt('group', group), resource };
+};
+
+const decodeOverrides = (ctx: DecodeContext, at: Child | undefined) => {
+  const children = at === undefined ? undefined : mapChildren(ctx, at.node, at.path);
+  if (children === undefined || children.size === 0) return undefined;
+  const out: Record<string, GroupResourceRef> = {};
+  for (const [label, child] of children) {
+    const ref = decodeGroupResource(ctx, child);
+    if (ref !== undefined) out[label] = ref;
+  }
+  return nonEmpty(out);
+};
+
+const RESOURCE_MAPPING_KEYS = ['template', 'overrides', 'namespaced'];
+
+const decodeResourceMapping = (
+  ctx: DecodeContext,
+  at: Child | undefined,
+): ResourceMapping | undefined => {
+  if (at === undefined) return undefined;
+  const fields = structFields(
+    ctx,
+    at.node,
+    at.path,
+    'config.ResourceMapping',
+    RESOURCE_MAPPING_KEYS,
+  );
+  if (fields === undefined) return undefined;
+  const ns = fields.get('namespaced');
+  return nonEmpty({
+    ...opt('template', optString(ctx, fields, 'template')),
+    ...opt('overrides', decodeOverrides(ctx, fields.get('overrides'))),
+    ...opt('namespaced', ns === undefined ? undefined : boolValue(ctx, ns.node, ns.path)),
+  });
+};
+
+const decodeName = (ctx: DecodeContext, at: Child | undefined): NameMapping | undefined => {
+  if (at === undefined) return undefined;
+  const fields = structFields(ctx, at.node, at.path, 'config.NameMapping', ['matches', 'as']);
+  if (fields === undefined) return undefined;
+  return nonEmpty({
+    ...opt('matches', optString(ctx, fields, 'matches')),
+    ...opt('as', optString(ctx, fields, 'as')),
+  });
+};
+
+const decodeList = <T>(
+  ctx: DecodeContext,
+  at: Child | undefined,
+  item: (ctx: DecodeContext, at: Child) => T | undefined,
+): T[] => {
+  const items = at === undefined ? undefined : listItems(ctx, at.node, at.path);
+  return (items ?? []).map((child) => item(ctx, child)).filter((x): x is T => x !== undefined);
+};
+
+const RULE_KEYS = ['seriesQuery', 'seriesFilters', 'resources', 'name', 'metricsQuery'];
+
+const decodeRule = (ctx: DecodeContext, at: Child): DiscoveryRule | undefined => {
+  const fields = structFields(ctx, at.node, at.path, 'config.DiscoveryRule', RULE_KEYS);
+  if (fields === undefined) return undefined;
+  const seriesQuery = reqString(ctx, fields, 'seriesQuery', at);
+  const filters = decodeList(ctx, fields.get('seriesFilters'), decodeFilter);
+  const rule = {
+    ...opt('seriesFilters', filters.length === 0 ? undefined : filters),
+    ...opt('resources', decodeResourceMapping(ctx, fields.get('resources'))),
+    ...opt('name', decodeName(ctx, fields.get('name'))),
+    ...opt('metricsQuery', optString(ctx, fields, 'metricsQuery')),
+  };
+  return seriesQuery === undefined ? undefined : { seriesQuery, ...rule };
+};
+
+const RESOURCE_RULE_KEYS = ['containerQuery', 'nodeQuery', 'resources', 'containerLabel'];
+
+const decodeResourceRule = (ctx: DecodeContext, at: Child): ResourceRule | undefined => {
+  const fields = structFields(ctx, at.node, at.path, 'config.ResourceRule', RESOURCE_RULE_KEYS);
+  if (fields === undefined) return undefined;
+  const containerQuery = reqString(ctx, fields, 'containerQuery', at);
+  const nodeQuery = reqString(ctx, fields, 'nodeQuery', at);
+  const rest = {
+    ...opt('resources', decodeResourceMapping(ctx, fields.get('resources'))),
+    ...opt('containerLabel', optString(ctx, fields, 'containerLabel')),
+  };
+  if (containerQuery === undefined || nodeQuery === undefined) return undefined;
+  return { containerQuery, nodeQuery, ...rest };
+};
+
+const decodeWindow = (ctx: DecodeContext, at: Child | undefined): string | undefined => {
+  const text = at === undefined ? undefined : stringValue(ctx, at.node, at.path);
+  if (at === undefined || text === undefined) return undefined;
+  try {
+    parsePromDuration(text);
+    return text;
+  } catch (err) {
+    if (!(err instanceof DurationError)) throw err;
+    fail(ctx, at.node, at.path, `invalid Prometheus duration: ${err.message}`);
+    return undefined;
+  }
+};
+
+const decodeResourceRules = (
+  ctx: DecodeContext,
+  at: Child | undefined,
+): ResourceRules | undefined => {
+  if (at === undefined || isNullNode(deref(ctx, at.node))) return undefined;
+  const fields = structFields(ctx, at.node, at.path, 'config.ResourceRules', [
+    'cpu',
+    'memory',
+    'window',
+  ]);
+  if (fields === undefined) return undefined;
+  const cpuAt = requiredChild(ctx, fields, 'cpu', at);
+  const memoryAt = requiredChild(ctx, fields, 'memory', at);
+  const cpu = cpuAt === undefined ? undefined : decodeResourceRule(ctx, cpuAt);
+  const memory = memoryAt === undefined ? undefined : decodeResourceRule(ctx, memoryAt);
+  const window = decodeWindow(ctx, fields.get('window'));
+  if (cpu === undefined || memory === undefined) return undefined;
+  return { cpu, memory, ...opt('window', window) };
+};
+
+const CONFIG_KEYS = ['rules', 'externalRules', 'resourceRules'];
+
+/** Decodes the document root; problems land in `ctx.problems`, the result is best-effort. */
+export const decodeConfig = (ctx: DecodeContext, root: unknown): AdapterConfig => {
+  const fields =
+    structFields(ctx, root, '', 'config.MetricsDiscoveryConfig', CONFIG_KEYS) ??
+    new Map<string, Child>();
+  const resourceRules = decodeResourceRules(ctx, fields.get('resourceRules'));
+  return {
+    rules: decodeList(ctx, fields.get('rules'), decodeRule),
+    externalRules: decodeList(ctx, fields.get('externalRules'), decodeRule),
+    ...opt('resourceRules', resourceRules),
+  };
+};

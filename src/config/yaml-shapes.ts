@@ -1,0 +1,112 @@
+/**
+ * The three container shapes of the config schema: a Go struct (fixed keys), a list, and a
+ * string-keyed map. Each reports wrong shapes, unknown keys and duplicates in yaml.v2 strict
+ * wording, and records the position of every child path it visits.
+ */
+import { isMap, isSeq } from 'yaml';
+import {
+  deref,
+  describe,
+  fail,
+  isNullNode,
+  joinPath,
+  mappingEntries,
+  positionOf,
+  type DecodeContext,
+  type Entry,
+} from './yaml-nodes.ts';
+
+/** A decoded child: its (unresolved) node and its config path. */
+export interface Child {
+  readonly node: unknown;
+  readonly path: string;
+}
+
+const record = (ctx: DecodeContext, path: string, entry: Entry): void => {
+  const keyPos = positionOf(ctx, entry.keyNode);
+  ctx.positions.set(
+    path,
+    isNullNode(deref(ctx, entry.value)) ? keyPos : positionOf(ctx, entry.value, keyPos),
+  );
+};
+
+/** Entries of a mapping node, or undefined (after reporting) when the node is not a mapping. */
+const entriesOf = (ctx: DecodeContext, node: unknown, path: string): Entry[] | undefined => {
+  const target = deref(ctx, node);
+  if (isNullNode(target)) return [];
+  if (!isMap(target)) {
+    fail(ctx, node, path, `expected a mapping, got ${describe(target)}`);
+    return undefined;
+  }
+  return mappingEntries(ctx, target, path);
+};
+
+/**
+ * A Go struct: keys must be among `known` (else `field x not found in type T`) and appear once
+ * (else `field x already set in type T`). Null is the zero struct (no fields).
+ */
+export const structFields = (
+  ctx: DecodeContext,
+  node: unknown,
+  path: string,
+  typeName: string,
+  known: readonly string[],
+): ReadonlyMap<string, Child> | undefined => {
+  const entries = entriesOf(ctx, node, path);
+  if (entries === undefined) return undefined;
+  const fields = new Map<string, Child>();
+  const explicit = new Set<string>();
+  for (const entry of entries) {
+    const childPath = joinPath(path, entry.key);
+    if (!known.includes(entry.key)) {
+      fail(ctx, entry.keyNode, childPath, `field ${entry.key} not found in type ${typeName}`);
+      continue;
+    }
+    if (!entry.merged && explicit.has(entry.key)) {
+      fail(ctx, entry.keyNode, childPath, `field ${entry.key} already set in type ${typeName}`);
+      continue;
+    }
+    if (!entry.merged) explicit.add(entry.key);
+    record(ctx, childPath, entry);
+    fields.set(entry.key, { node: entry.value, path: childPath });
+  }
+  return fields;
+};
+
+/** A list; null is "absent" (undefined), anything but a sequence is reported. */
+export const listItems = (ctx: DecodeContext, node: unknown, path: string): Child[] | undefined => {
+  const target = deref(ctx, node);
+  if (isNullNode(target)) return undefined;
+  if (!isSeq(target)) {
+    fail(ctx, node, path, `expected a sequence, got ${describe(target)}`);
+    return undefined;
+  }
+  return target.items.map((item, index) => {
+    const itemPath = joinPath(path, index);
+    ctx.positions.set(itemPath, positionOf(ctx, item, ctx.positions.get(path)));
+    return { node: item, path: itemPath };
+  });
+};
+
+/** A `map[string]T`: any keys, each at most once (else `key "x" already set in map`). */
+export const mapChildren = (
+  ctx: DecodeContext,
+  node: unknown,
+  path: string,
+): ReadonlyMap<string, Child> | undefined => {
+  const entries = entriesOf(ctx, node, path);
+  if (entries === undefined) return undefined;
+  const children = new Map<string, Child>();
+  const explicit = new Set<string>();
+  for (const entry of entries) {
+    const childPath = joinPath(path, entry.key);
+    if (!entry.merged && explicit.has(entry.key)) {
+      fail(ctx, entry.keyNode, childPath, `key ${JSON.stringify(entry.key)} already set in map`);
+      continue;
+    }
+    if (!entry.merged) explicit.add(entry.key);
+    record(ctx, childPath, entry);
+    children.set(entry.key, { node: entry.value, path: childPath });
+  }
+  return children;
+};

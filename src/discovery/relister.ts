@@ -1,0 +1,124 @@
+/**
+ * The relist loop: at start and every `--metrics-relist-interval`, one `/api/v1/series` call per
+ * distinct seriesQuery (custom and external rules share calls), bounded in parallel, then a new
+ * MetricIndex swapped in atomically. A failing query keeps its own rules' last good entries and
+ * degrades nothing else (upstream drops the whole update).
+ */
+import type { CompiledRule } from './compiled-rule.ts';
+import type { MetricIndex, RuleContribution } from './metric-index.ts';
+import { buildIndex, contributionOf, emptyIndex } from './metric-index.ts';
+import type { PrometheusClient, Series } from '../prometheus/types.ts';
+import type { Logger } from '../log.ts';
+import { mapBounded } from './bounded.ts';
+
+export interface RelistObserver {
+  /** Called once per seriesQuery per run with its outcome and duration in seconds. */
+  query(seriesQuery: string, ok: boolean, seconds: number, seriesCount: number): void;
+  /** Called once per run with the number of metrics indexed. */
+  indexed(custom: number, external: number, seconds: number): void;
+}
+
+export interface RelisterOptions {
+  readonly client: Pick<PrometheusClient, 'series'>;
+  /** The current compiled rules; re-read every run (they change when the resource map does). */
+  readonly rules: () => readonly CompiledRule[];
+  readonly intervalMs: number;
+  readonly maxAgeMs: number;
+  readonly concurrency: number;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly observer?: RelistObserver;
+}
+
+export interface RelistStatus {
+  /** ms epoch of the last finished run, 0 before the first. */
+  readonly lastRunAt: number;
+  /** seriesQuery strings whose last call failed. */
+  readonly failing: readonly string[];
+}
+
+export interface Relister {
+  current(): MetricIndex;
+  status(): RelistStatus;
+  runOnce(signal?: AbortSignal): Promise<MetricIndex>;
+  /** Runs now and then `intervalMs` after each run finishes, until `signal` aborts. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+type Outcome = { readonly ok: true; readonly series: readonly Series[] } | { readonly ok: false };
+
+const fetchAll = async (
+  options: RelisterOptions,
+  queries: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, Outcome>> => {
+  const start = (options.now() - options.maxAgeMs) / 1000;
+  const outcomes = await mapBounded(queries, options.concurrency, async (q) => {
+    const began = performance.now();
+    try {
+      const series = await options.client.series(q, start, signal);
+      options.observer?.query(q, true, (performance.now() - began) / 1000, series.length);
+      return [q, { ok: true, series }] as const;
+    } catch (err) {
+      options.observer?.query(q, false, (performance.now() - began) / 1000, 0);
+      options.logger.error('series query failed; its rules keep their last good metrics', {
+        seriesQuery: q,
+        err,
+      });
+      return [q, { ok: false }] as const;
+    }
+  });
+  return new Map<string, Outcome>(outcomes);
+};
+
+/** Creates a relister whose index starts empty. */
+export const createRelister = (options: RelisterOptions): Relister => {
+  let index = emptyIndex();
+  let status: RelistStatus = { lastRunAt: 0, failing: [] };
+
+  const runOnce = async (signal?: AbortSignal): Promise<MetricIndex> => {
+    const began = performance.now();
+    const rules = options.rules();
+    const queries = [...new Set(rules.map((r) => r.seriesQuery))];
+    const outcomes = await fetchAll(options, queries, signal);
+    const previous = index.contributions;
+    const contributions: RuleContribution[] = rules.map((rule, i) => {
+      const outcome = outcomes.get(rule.seriesQuery);
+      if (outcome?.ok) return contributionOf(rule, outcome.series);
+      return previous[i] ?? { custom: [], external: [] };
+    });
+    index = buildIndex(contributions, options.now());
+    const failing = queries.filter((q) => outcomes.get(q)?.ok !== true);
+    status = { lastRunAt: options.now(), failing };
+    const custom = index.listCustom().length;
+    const external = index.listExternal().length;
+    options.observer?.indexed(custom, external, (performance.now() - began) / 1000);
+    options.logger.info('relisted metrics', { custom, external, failing: failing.length }, 4);
+    return index;
+  };
+
+  const run = async (signal: AbortSignal): Promise<void> => {
+    while (!signal.aborted) {
+      await runOnce(signal);
+      await sleep(options.intervalMs, signal);
+    }
+  };
+
+  return { current: () => index, status: () => status, runOnce, run };
+};
+
+/** Resolves after `ms` or as soon as `signal` aborts. */
+export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * The composition root: flags → config → clients → discovery/relist → providers → app → serve.
+ * Nothing else constructs concrete clients. SIGTERM/SIGINT drain and exit 0; a second signal
+ * exits at once.
+ */
+import 'reflect-metadata';
+import { ConfigError } from './config/config-error.ts';
+import { defaultConfig } from './config/default-config.ts';
+import { renderConfigYaml } from './config/render-config.ts';
+import { createLogger } from './log.ts';
+import { OptionsError } from './options-error.ts';
+import { parseArgs, validateOptions, validateOptionsWithConfig, type Options } from './options.ts';
+import { startAdapter } from './adapter.ts';
+
+const fail = (message: string, code: number): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+};
+
+const serve = async (options: Options): Promise<void> => {
+  const logger = createLogger({ verbosity: options.verbosity });
+  const problems = validateOptions(options);
+  if (problems.length > 0) fail(problems.join('\n'), 1);
+  const controller = new AbortController();
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info('shutting down', { signal });
+    controller.abort();
+  };
+  process.on('SIGTERM', () => { onSignal('SIGTERM'); });
+  process.on('SIGINT', () => { onSignal('SIGINT'); });
+  try {
+    const adapter = await startAdapter(options, {
+      logger,
+      signal: controller.signal,
+      checkConfig: (config) => validateOptionsWithConfig(options, config),
+    });
+    await adapter.done;
+    process.exit(0);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`unable to load metrics discovery config:\n${err.message}`, 1);
+    logger.error('fatal', { err });
+    fail(`fatal: ${err instanceof Error ? err.message : String(err)}`, 255);
+  }
+};
+
+const main = async (argv: readonly string[]): Promise<void> => {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof OptionsError) fail(err.message, err.exitCode);
+    throw err;
+  }
+  switch (parsed.command) {
+    case 'help':
+      process.stdout.write(parsed.usage);
+      return;
+    case 'config-gen':
+      process.stdout.write(
+        renderConfigYaml(defaultConfig(parsed.options.rateIntervalMs, parsed.options.labelPrefix)),
+      );
+      return;
+    case 'serve':
+      await serve(parsed.options);
+  }
+};
+
+await main(process.argv.slice(2));

@@ -1,0 +1,136 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize } from 'node:path';
+import type { KeyToPath, Pod, ProjectedVolumeSource, Volume, VolumeProjection } from 'kubernetes-types/core/v1.js';
+import { fieldValue, type PodFacts } from './env.ts';
+
+/** Reads the apiserver objects volumes are made of; data values are plain text (Secrets decoded). */
+export interface VolumeData {
+  configMap(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  secret(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  /** A bound service-account token (TokenRequest API) for the pod. */
+  token(pod: Pod, audience: string | undefined, expirationSeconds: number): Promise<string>;
+}
+
+/** A volume that cannot be prepared yet (missing ConfigMap/Secret …); the kubelet's FailedMount. */
+export class VolumeError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'VolumeError';
+  }
+}
+
+interface FileSpec {
+  readonly path: string;
+  readonly content: string;
+  readonly mode: number;
+}
+
+/** Files a set of key→value data gives: every key, or only `items` (each key must exist unless optional). */
+export const projectKeys = (
+  data: Readonly<Record<string, string>>,
+  items: readonly KeyToPath[] | undefined,
+  mode: number,
+  what: string,
+): FileSpec[] => {
+  if (items === undefined) return Object.entries(data).map(([key, content]) => ({ path: key, content, mode }));
+  return items.map((item) => {
+    const content = data[item.key];
+    if (content === undefined) throw new VolumeError(`${what}: key ${item.key} not found`);
+    return { path: item.path, content, mode: item.mode ?? mode };
+  });
+};
+
+const fetchData = async (
+  get: () => Promise<Record<string, string> | undefined>,
+  optional: boolean | undefined,
+  what: string,
+): Promise<Record<string, string>> => {
+  const data = await get();
+  if (data !== undefined) return data;
+  if (optional === true) return {};
+  throw new VolumeError(`${what} not found`);
+};
+
+const projectionFiles = async (pod: Pod, facts: PodFacts, p: VolumeProjection, data: VolumeData, mode: number) => {
+  const ns = pod.metadata?.namespace ?? 'default';
+  if (p.serviceAccountToken) {
+    const t = p.serviceAccountToken;
+    const token = await data.token(pod, t.audience, t.expirationSeconds ?? 3607);
+    return [{ path: t.path, content: token, mode }];
+  }
+  if (p.configMap) {
+    const what = `configmap "${p.configMap.name ?? ''}"`;
+    const d = await fetchData(() => data.configMap(ns, p.configMap?.name ?? ''), p.configMap.optional, what);
+    return projectKeys(d, p.configMap.items, mode, what);
+  }
+  if (p.secret) {
+    const what = `secret "${p.secret.name ?? ''}"`;
+    const d = await fetchData(() => data.secret(ns, p.secret?.name ?? ''), p.secret.optional, what);
+    return projectKeys(d, p.secret.items, mode, what);
+  }
+  if (p.downwardAPI) {
+    return (p.downwardAPI.items ?? []).map((item) => ({
+      path: item.path,
+      content: item.fieldRef ? fieldValue(pod, facts, item.fieldRef.fieldPath) : '',
+      mode: item.mode ?? mode,
+    }));
+  }
+  return [];
+};
+
+const projectedFiles = async (pod: Pod, facts: PodFacts, src: ProjectedVolumeSource, data: VolumeData) => {
+  const files: FileSpec[] = [];
+  for (const p of src.sources ?? []) files.push(...(await projectionFiles(pod, facts, p, data, src.defaultMode ?? 0o644)));
+  return files;
+};
+
+/** The files of a volume, or undefined for a plain directory (emptyDir). Throws VolumeError if unsupported. */
+export const volumeFiles = async (pod: Pod, facts: PodFacts, v: Volume, data: VolumeData): Promise<FileSpec[] | undefined> => {
+  const ns = pod.metadata?.namespace ?? 'default';
+  if (v.emptyDir) return undefined;
+  if (v.configMap) {
+    const what = `configmap "${v.configMap.name ?? ''}"`;
+    const d = await fetchData(() => data.configMap(ns, v.configMap?.name ?? ''), v.configMap.optional, what);
+    return projectKeys(d, v.configMap.items, v.configMap.defaultMode ?? 0o644, what);
+  }
+  if (v.secret) {
+    const what = `secret "${v.secret.secretName ?? ''}"`;
+    const d = await fetchData(() => data.secret(ns, v.secret?.secretName ?? ''), v.secret.optional, what);
+    return projectKeys(d, v.secret.items, v.secret.defaultMode ?? 0o644, what);
+  }
+  if (v.projected) return projectedFiles(pod, facts, v.projected, data);
+  if (v.downwardAPI) return projectedFiles(pod, facts, { sources: [{ downwardAPI: v.downwardAPI }] }, data);
+  throw new VolumeError(`volume "${v.name}": only emptyDir, configMap, secret, projected, downwardAPI and hostPath are supported`);
+};
+
+/** Writes a volume's files under `dir` (paths may not escape it). */
+export const writeVolume = async (dir: string, files: readonly FileSpec[]): Promise<void> => {
+  await mkdir(dir, { recursive: true });
+  for (const f of files) {
+    const rel = normalize(f.path);
+    if (rel.startsWith('..') || rel.startsWith('/')) throw new VolumeError(`invalid volume path ${f.path}`);
+    const target = join(dir, rel);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, f.content);
+    await chmod(target, f.mode);
+  }
+};
+
+/**
+ * Prepares every volume of the pod under `podDir/volumes/<name>` (hostPath volumes point at the host
+ * path itself) and returns name → host directory.
+ */
+export const prepareVolumes = async (pod: Pod, facts: PodFacts, podDir: string, data: VolumeData): Promise<Map<string, string>> => {
+  const dirs = new Map<string, string>();
+  for (const v of pod.spec?.volumes ?? []) {
+    if (v.hostPath) {
+      dirs.set(v.name, v.hostPath.path);
+      continue;
+    }
+    const dir = join(podDir, 'volumes', v.name);
+    const files = await volumeFiles(pod, facts, v, data);
+    await writeVolume(dir, files ?? []);
+    dirs.set(v.name, dir);
+  }
+  return dirs;
+};

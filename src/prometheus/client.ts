@@ -1,0 +1,197 @@
+import { posix } from 'node:path';
+import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { basicAuthHeader } from '../kubernetes/file-source.ts';
+import { buildPrometheusAuth, type PrometheusAuthOptions } from './auth.ts';
+import { PrometheusConfigError, PrometheusError } from './errors.ts';
+import { canonicalHeaderKey, hasAuthorization, invalidHeader, type HeaderMap } from './headers.ts';
+import { encodeQuery, formatModelTime } from './params.ts';
+import { decodeEnvelope, hasEnvelope, parseQueryResult, parseSeriesList } from './response.ts';
+import type { PrometheusClient } from './types.ts';
+
+export interface PrometheusClientOptions extends PrometheusAuthOptions {
+  /** `--prometheus-url`; API paths are joined onto its path. */
+  readonly baseUrl: string;
+  /** `--prometheus-verb` (default GET). POST sends the parameters as a form body. */
+  readonly verb?: string | undefined;
+  /** `--prometheus-header` values, see parseHeaderArgs. */
+  readonly headers?: HeaderMap | undefined;
+  /** Upper bound of concurrent connections (default 16), kept alive between requests. */
+  readonly maxConnections?: number | undefined;
+  /** Per-request timeout in ms (none by default; callers pass signals). */
+  readonly timeoutMs?: number | undefined;
+  /** Histogram hook (path, server, seconds): success and Prometheus errors, not transport errors. */
+  readonly observe?: ((path: string, server: string, seconds: number) => void) | undefined;
+  /** Request log hook for `--v=6`: called once a response status is known. */
+  readonly onRequest?:
+    ((method: string, url: string, status: number, ms: number) => void) | undefined;
+  /** Monotonic milliseconds (default performance.now). */
+  readonly clock?: (() => number) | undefined;
+}
+
+/** A PrometheusClient owning a connection pool. */
+export interface HttpPrometheusClient extends PrometheusClient {
+  /** Closes idle connections and waits for in-flight requests. */
+  close(): Promise<void>;
+}
+
+const SERIES_PATH = '/api/v1/series';
+const QUERY_PATH = '/api/v1/query';
+
+const parseBase = (text: string): URL => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (err) {
+    throw new PrometheusConfigError(`invalid Prometheus URL ${JSON.stringify(text)}`, {
+      cause: err,
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PrometheusConfigError(
+      `invalid Prometheus URL ${JSON.stringify(text)}: unsupported scheme`,
+    );
+  }
+  return url;
+};
+
+const checkVerb = (verb: string): 'GET' | 'POST' => {
+  if (verb === 'GET' || verb === 'POST') return verb;
+  throw new PrometheusConfigError(
+    `unsupported Prometheus HTTP verb ${JSON.stringify(verb)}; supported verbs: "GET" and "POST"`,
+  );
+};
+
+/** Canonical keys; POST forces the form Content-Type, as Go's Header.Set does. */
+const baseHeaders = (headers: HeaderMap, verb: 'GET' | 'POST'): Record<string, string[]> => {
+  const problem = invalidHeader(headers);
+  if (problem !== undefined) throw new PrometheusConfigError(problem);
+  const out: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries(headers)) {
+    const k = canonicalHeaderKey(key);
+    out[k] = [...(out[k] ?? []), ...values];
+  }
+  if (verb === 'POST') out['Content-Type'] = ['application/x-www-form-urlencoded'];
+  return out;
+};
+
+/** Go's URL.Redacted(): the password in user info becomes `xxxxx`. */
+const redacted = (url: URL, raw: string): string => {
+  if (url.password === '') return raw;
+  const copy = new URL(url.href);
+  copy.password = 'xxxxx';
+  return copy.href;
+};
+
+/**
+ * Where a call goes: the endpoint joined onto the base path (Go path.Join); GET carries the
+ * encoded params as the whole query (base query dropped), POST keeps the base query and sends
+ * the params as the body. User info never appears in the URL.
+ */
+export const requestTarget = (
+  base: URL,
+  verb: 'GET' | 'POST',
+  endpoint: string,
+  encoded: string,
+): { url: string; body: string | null } => {
+  const path = posix.join(base.pathname, endpoint);
+  return verb === 'GET'
+    ? { url: `${base.origin}${path}${encoded === '' ? '' : `?${encoded}`}`, body: null }
+    : { url: `${base.origin}${path}${base.search}`, body: encoded };
+};
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Builds the Prometheus HTTP client (spec §4): `/api/v1/series` and `/api/v1/query` with Go's
+ * parameter encoding, the `--prometheus-*` auth flags, bounded keep-alive connections (undici
+ * Agent + `request()`, redirects followed like Go's client). Throws PrometheusConfigError on bad
+ * options; calls reject with PrometheusError.
+ */
+export const createPrometheusClient = (options: PrometheusClientOptions): HttpPrometheusClient => {
+  const base = parseBase(options.baseUrl);
+  const verb = checkVerb(options.verb ?? 'GET');
+  const auth = buildPrometheusAuth(options);
+  const fixedHeaders = baseHeaders(options.headers ?? {}, verb);
+  const userAuth = hasAuthorization(fixedHeaders);
+  const urlAuth =
+    base.username === ''
+      ? undefined
+      : basicAuthHeader(decodeURIComponent(base.username), decodeURIComponent(base.password));
+  const server = redacted(base, options.baseUrl);
+  const clock = options.clock ?? (() => performance.now());
+  const dispatcher = new Agent({
+    connections: options.maxConnections ?? 16,
+    keepAliveTimeout: 30_000,
+    connect: { ...auth.tls },
+  }).compose(interceptors.redirect({ maxRedirections: 10 }));
+
+  const headersFor = async (): Promise<Record<string, string[]>> => {
+    if (userAuth) return fixedHeaders;
+    const value = urlAuth ?? (await auth.authorization?.());
+    return value === undefined ? fixedHeaders : { ...fixedHeaders, Authorization: [value] };
+  };
+
+  const send = async (
+    url: string,
+    body: string | null,
+    signal?: AbortSignal,
+  ): Promise<Dispatcher.ResponseData> => {
+    const signals = options.timeoutMs === undefined ? [] : [AbortSignal.timeout(options.timeoutMs)];
+    if (signal !== undefined) signals.push(signal);
+    try {
+      return await request(url, {
+        dispatcher,
+        method: verb,
+        headers: await headersFor(),
+        body,
+        ...(signals.length === 0 ? {} : { signal: AbortSignal.any(signals) }),
+      });
+    } catch (err) {
+      throw new PrometheusError('transport', `${verb} ${JSON.stringify(url)}: ${errorText(err)}`, {
+        cause: err,
+      });
+    }
+  };
+
+  const call = async (
+    endpoint: string,
+    params: [string, string][],
+    signal?: AbortSignal,
+  ): Promise<unknown> => {
+    const { url, body } = requestTarget(base, verb, endpoint, encodeQuery(params));
+    const started = clock();
+    const res = await send(url, body, signal);
+    options.onRequest?.(verb, url, res.statusCode, clock() - started);
+    const observe = () => options.observe?.(endpoint, server, (clock() - started) / 1000);
+    if (!hasEnvelope(res.statusCode)) {
+      await res.body.dump();
+      observe();
+      throw new PrometheusError('bad_response', `unknown response code ${res.statusCode}`);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw new PrometheusError('transport', `reading response: ${errorText(err)}`, { cause: err });
+    }
+    try {
+      return decodeEnvelope(text);
+    } finally {
+      observe();
+    }
+  };
+
+  return {
+    series: async (match, start, signal) => {
+      const params: [string, string][] = [['match[]', match]];
+      if (start !== 0) params.push(['start', formatModelTime(start)]);
+      return parseSeriesList(await call(SERIES_PATH, params, signal));
+    },
+    query: async (promql, time, signal) => {
+      const params: [string, string][] = [['query', promql]];
+      if (time !== 0) params.push(['time', formatModelTime(time)]);
+      return parseQueryResult(await call(QUERY_PATH, params, signal));
+    },
+    close: () => dispatcher.close(),
+  };
+};

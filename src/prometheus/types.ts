@@ -1,0 +1,23 @@
+/** One series from `/api/v1/series`: `__name__` split out as `name`. */
+export interface Series {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** One sample of an instant vector. `timestamp` is in seconds (float), as Prometheus sends it. */
+export interface Sample {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly timestamp: number;
+  readonly value: number;
+}
+
+export type QueryResult =
+  | { readonly type: 'vector'; readonly samples: readonly Sample[] }
+  | { readonly type: 'scalar'; readonly timestamp: number; readonly value: number }
+  | { readonly type: 'matrix'; readonly seriesCount: number };
+
+/** The two calls the adapter makes. `time`/`start` are Date-free: seconds since the epoch. */
+export interface PrometheusClient {
+  series(match: string, start: number, signal?: AbortSignal): Promise<readonly Series[]>;
+  query(promql: string, time: number, signal?: AbortSignal): Promise<QueryResult>;
+}

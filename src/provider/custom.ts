@@ -1,0 +1,158 @@
+/**
+ * CustomMetricsProvider over the metric index and Prometheus (spec §7.1–7.2): find the rule that
+ * produced the metric, build its query for the requested objects, run it, and map samples back to
+ * objects through the resource label.
+ */
+import type {
+  CustomMetricDescriptor,
+  CustomMetricRequest,
+  CustomMetricsProvider,
+  CustomMetricValue,
+} from '../api/provider.ts';
+import { internalError, metricNotFound } from '../api/errors.ts';
+import type { MetricIndex, CustomEntry } from '../discovery/metric-index.ts';
+import type { ResourceInfo, ResourceMap } from '../kubernetes/types.ts';
+import { groupResourceString } from '../kubernetes/types.ts';
+import { formatLabelSelector } from '../kubernetes/label-selector.ts';
+import type { LabelSelector } from '../kubernetes/label-selector-types.ts';
+import { quantityFromFloat } from '../kubernetes/quantity.ts';
+import type { Logger } from '../log.ts';
+import type { PrometheusClient, Sample } from '../prometheus/types.ts';
+import { buildQuery } from '../query/build.ts';
+import { fetchMetrics, splitGroupResource } from './fetch.ts';
+
+export interface CustomProviderDeps {
+  readonly index: () => MetricIndex;
+  readonly resources: () => ResourceMap;
+  readonly prometheus: Pick<PrometheusClient, 'query'>;
+  /** Names of the objects matching `selector` (a formatted label selector), in API order. */
+  readonly listObjectNames: (
+    info: ResourceInfo,
+    namespace: string,
+    selector: string,
+    signal: AbortSignal,
+  ) => Promise<readonly string[]>;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+interface Resolved {
+  readonly info: ResourceInfo;
+  readonly entry: CustomEntry;
+}
+
+const resolve = (deps: CustomProviderDeps, request: CustomMetricRequest): Resolved => {
+  const info = deps.resources().resolve(splitGroupResource(request.resource));
+  const entry =
+    info &&
+    deps.index().findCustom(info, request.namespace !== '', request.metric);
+  if (info === undefined || entry === undefined) {
+    throw metricNotFound(request.metric, request.resource);
+  }
+  return { info, entry };
+};
+
+const describe = (info: ResourceInfo, namespace: string, name: string) => ({
+  kind: info.kind,
+  ...(namespace === '' ? {} : { namespace }),
+  name,
+  apiVersion: info.group === '' ? info.version : `${info.group}/${info.version}`,
+});
+
+/** Builds, runs and indexes the samples by object name (the last sample for a name wins). */
+const samplesByName = async (
+  deps: CustomProviderDeps,
+  target: Resolved & { readonly request: CustomMetricRequest; readonly names: readonly string[] },
+  signal: AbortSignal,
+): Promise<Map<string, Sample>> => {
+  const { entry, request } = target;
+  let query: string;
+  let label: string;
+  try {
+    label = entry.rule.labelFor(entry.groupResource);
+    const namespace =
+      request.namespace === ''
+        ? undefined
+        : { label: entry.rule.labelFor({ group: '', resource: 'namespaces' }), value: request.namespace };
+    query = buildQuery(entry.rule.metricsQuery, {
+      series: entry.seriesName,
+      metricSelector: request.metricSelector,
+      ...(namespace === undefined ? {} : { namespace }),
+      objects: { label, names: target.names },
+    });
+  } catch (err) {
+    deps.logger.info('unable to build query', { rule: entry.rule.path, err }, 2);
+    throw metricNotFound(request.metric, request.resource);
+  }
+  const nowMs = deps.now();
+  const result = await fetchMetrics(deps.prometheus, query, { nowMs, signal, logger: deps.logger });
+  if (result.type !== 'vector') {
+    deps.logger.error('custom metrics query returned a non-vector', { query, type: result.type });
+    throw internalError('unable to fetch metrics');
+  }
+  const byName = new Map<string, Sample>();
+  for (const s of result.samples) {
+    const name = s.labels[label];
+    if (name !== undefined) byName.set(name, s);
+  }
+  return byName;
+};
+
+const valueOf = (
+  info: ResourceInfo,
+  namespace: string,
+  name: string,
+  metric: string,
+  sample: Sample,
+): CustomMetricValue => ({
+  describedObject: describe(info, namespace, name),
+  metricName: metric,
+  timestamp: sample.timestamp,
+  value: quantityFromFloat(sample.value, 'DecimalSI'),
+});
+
+export const createCustomProvider = (deps: CustomProviderDeps): CustomMetricsProvider => ({
+  listMetrics: (): readonly CustomMetricDescriptor[] =>
+    deps.index().listCustom().map((e) => ({
+      groupResource: groupResourceString(e.groupResource),
+      metric: e.metric,
+      namespaced: e.namespaced,
+    })),
+
+  async getByName(request, signal) {
+    const resolved = resolve(deps, request);
+    const names = [request.name];
+    const byName = await samplesByName(deps, { ...resolved, request, names }, signal);
+    const sample = byName.get(request.name);
+    if (sample === undefined) throw metricNotFound(request.metric, request.resource, request.name);
+    return valueOf(resolved.info, request.namespace, request.name, request.metric, sample);
+  },
+
+  async getBySelector(request, signal) {
+    const resolved = resolve(deps, request);
+    const names = await listNames(deps, resolved.info, request.namespace, request.selector, signal);
+    if (names.length === 0) throw metricNotFound(request.metric, request.resource);
+    const byName = await samplesByName(deps, { ...resolved, request, names }, signal);
+    return names.flatMap((name) => {
+      const sample = byName.get(name);
+      return sample === undefined
+        ? []
+        : [valueOf(resolved.info, request.namespace, name, request.metric, sample)];
+    });
+  },
+});
+
+const listNames = async (
+  deps: CustomProviderDeps,
+  info: ResourceInfo,
+  namespace: string,
+  selector: LabelSelector,
+  signal: AbortSignal,
+): Promise<readonly string[]> => {
+  try {
+    return await deps.listObjectNames(info, namespace, formatLabelSelector(selector), signal);
+  } catch (err) {
+    deps.logger.error('unable to list matching resources', { resource: info.resource, err });
+    throw internalError('unable to list matching resources', { cause: err });
+  }
+};

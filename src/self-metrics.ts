@@ -1,0 +1,84 @@
+/**
+ * The adapter's own /metrics (prom-client): Prometheus client latency (the upstream histogram
+ * name), API requests by code, relist duration/errors per seriesQuery, metrics indexed, and the
+ * process collectors. One registry per process, created in main.ts (no module-level state).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RelistObserver } from './discovery/relister.ts';
+
+export interface SelfMetrics {
+  readonly registry: Registry;
+  /** For the Prometheus client: observed for successes and API errors, as upstream. */
+  observePrometheusRequest(path: string, server: string, seconds: number): void;
+  countRequest(group: string, code: number): void;
+  readonly relist: RelistObserver;
+  text(): Promise<{ contentType: string; body: string }>;
+}
+
+export const createSelfMetrics = (options: { readonly processMetrics: boolean }): SelfMetrics => {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  const promLatency = new Histogram({
+    name: 'prometheus_adapter_prometheus_client_request_duration_seconds',
+    help: 'Prometheus client query latency in seconds. Broken down by target prometheus endpoint and target server',
+    labelNames: ['path', 'server'],
+    registers: [registry],
+  });
+  const requests = new Counter({
+    name: 'prometheus_adapter_api_requests_total',
+    help: 'Requests served by the adapter, by API group and HTTP code.',
+    labelNames: ['group', 'code'],
+    registers: [registry],
+  });
+  const relistLatency = new Histogram({
+    name: 'prometheus_adapter_relist_query_duration_seconds',
+    help: 'Duration of each /api/v1/series call of the relist loop, per seriesQuery.',
+    labelNames: ['series_query'],
+    registers: [registry],
+  });
+  const relistErrors = new Counter({
+    name: 'prometheus_adapter_relist_query_errors_total',
+    help: 'Failed /api/v1/series calls of the relist loop, per seriesQuery.',
+    labelNames: ['series_query'],
+    registers: [registry],
+  });
+  const relistSeries = new Gauge({
+    name: 'prometheus_adapter_relist_series',
+    help: 'Series returned by the last successful call, per seriesQuery.',
+    labelNames: ['series_query'],
+    registers: [registry],
+  });
+  const indexed = new Gauge({
+    name: 'prometheus_adapter_metrics_indexed',
+    help: 'Metrics currently served, per API.',
+    labelNames: ['api'],
+    registers: [registry],
+  });
+  const relistRun = new Histogram({
+    name: 'prometheus_adapter_relist_duration_seconds',
+    help: 'Duration of a whole relist run (all series queries plus indexing).',
+    registers: [registry],
+  });
+  return {
+    registry,
+    observePrometheusRequest: (path, server, seconds) => {
+      promLatency.observe({ path, server }, seconds);
+    },
+    countRequest: (group, code) => {
+      requests.inc({ group, code: String(code) });
+    },
+    relist: {
+      query: (seriesQuery, ok, seconds, count) => {
+        relistLatency.observe({ series_query: seriesQuery }, seconds);
+        if (ok) relistSeries.set({ series_query: seriesQuery }, count);
+        else relistErrors.inc({ series_query: seriesQuery });
+      },
+      indexed: (custom, external, seconds) => {
+        indexed.set({ api: 'custom.metrics.k8s.io' }, custom);
+        indexed.set({ api: 'external.metrics.k8s.io' }, external);
+        relistRun.observe(seconds);
+      },
+    },
+    text: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+};

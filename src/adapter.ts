@@ -24,6 +24,7 @@ import { createCustomProvider } from './provider/custom.ts';
 import { createExternalProvider } from './provider/external.ts';
 import { createResourceProvider } from './provider/resource.ts';
 import { compileState, readConfig, type RulesState } from './rules-state.ts';
+import { startSecurity } from './security.ts';
 import { createSelfMetrics } from './self-metrics.ts';
 import { VERSION } from './version.ts';
 
@@ -133,7 +134,9 @@ export const startAdapter = async (options: Options, ctx: AdapterContext): Promi
     extraGroups.push(resourceMetricsGroup(resourceProvider, Date.now));
   }
   const hasKind = (kind: 'custom' | 'external') => state.rules.some((r) => r.kind === kind);
+  const security = await startSecurity(options, ctx);
   const app = createApp({
+    authorize: security.authorize,
     ...(hasKind('custom')
       ? {
           custom: createCustomProvider({
@@ -180,6 +183,7 @@ export const startAdapter = async (options: Options, ctx: AdapterContext): Promi
     cipherSuites: options.tlsCipherSuites,
     disableHttp2: options.disableHttp2,
     ...(options.http2MaxStreamsPerConnection > 0 ? { http2MaxStreams: options.http2MaxStreamsPerConnection } : {}),
+    identify: security.identify,
     logger,
   });
   logger.info('serving', { address: server.address, port: server.port });
@@ -197,7 +201,7 @@ export const startAdapter = async (options: Options, ctx: AdapterContext): Promi
     });
     await server.close();
     await Promise.allSettled(loops);
-    await Promise.allSettled([prometheus.close(), kube.close()]);
+    await Promise.allSettled([prometheus.close(), kube.close(), security.close()]);
   })();
   return { port: server.port, done };
 };

@@ -10,7 +10,13 @@ import { defaultConfig } from './config/default-config.ts';
 import { renderConfigYaml } from './config/render-config.ts';
 import { createLogger } from './log.ts';
 import { OptionsError } from './options-error.ts';
-import { parseArgs, validateOptions, validateOptionsWithConfig, type Options } from './options.ts';
+import {
+  parseArgs,
+  usage,
+  validateOptions,
+  validateOptionsWithConfig,
+  type Options,
+} from './options.ts';
 import { startAdapter } from './adapter.ts';
 
 const fail = (message: string, code: number): never => {
@@ -52,7 +58,9 @@ const main = async (argv: readonly string[]): Promise<void> => {
   try {
     parsed = parseArgs(argv);
   } catch (err) {
-    if (err instanceof OptionsError) fail(err.message, err.exitCode);
+    if (err instanceof OptionsError) {
+      fail(`${err.message}\n${usage(argv[0] === 'config-gen' ? 'config-gen' : 'serve')}`, err.exitCode);
+    }
     throw err;
   }
   switch (parsed.command) {

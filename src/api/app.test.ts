@@ -204,6 +204,9 @@ describe('route table', () => {
     ['version', 'GET', '/version', 200],
     ['version POST', 'POST', '/version', 405],
     ['bad percent-encoding', 'GET', '/apis/%zz', 400],
+    ['special verb without resource', 'GET', `${CM}/v1beta1/watch`, 500],
+    ['HEAD on a go-restful route', 'HEAD', '/apis', 405],
+    ['health answers any method', 'POST', '/healthz', 200],
   ];
   const app = createApp(baseDeps());
   for (const [name, method, path, status, count] of cases) {

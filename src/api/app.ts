@@ -74,57 +74,56 @@ export interface App {
   handle(req: ApiRequest): Promise<ApiResponse>;
 }
 
-const NEVER = new AbortController().signal;
-
 const groupsOf = (deps: AppDeps): ApiGroup[] => [
   ...(deps.custom === undefined ? [] : [customMetricsGroup(deps.custom)]),
   ...(deps.external === undefined ? [] : [externalMetricsGroup(deps.external)]),
   ...(deps.extraGroups ?? []),
 ];
 
-interface Pending {
-  readonly req: ApiRequest;
-  readonly target: ParsedTarget;
-  info?: RequestInfo;
-}
-
+/** The 401 (rejected credentials) or 403 (authorizer said no) reply, if any. */
 const checkAccess = async (
   deps: AppDeps,
-  p: Pending,
+  req: ApiRequest,
   info: RequestInfo,
 ): Promise<Reply | undefined> => {
-  const identity = p.req.identity;
-  if (identity !== undefined && 'rejected' in identity)
+  const identity = req.identity;
+  if (identity !== undefined && 'rejected' in identity) {
     return { kind: 'status', result: unauthorized() };
+  }
   if (deps.authorize === undefined) return undefined;
   const attrs = toAttributes(info);
   const decision = await deps.authorize(attrs, identity);
   if (decision.allowed) return undefined;
-  return {
-    kind: 'status',
-    result: forbidden(attrs, userOf(identity)?.name ?? '', decision.reason),
-  };
+  const user = userOf(identity)?.name ?? '';
+  return { kind: 'status', result: forbidden(attrs, user, decision.reason) };
 };
 
-const respond = async (deps: AppDeps, router: RouterDeps, p: Pending): Promise<Reply> => {
-  const { req, target } = p;
+interface Outcome {
+  readonly reply: Reply;
+  readonly info?: RequestInfo;
+}
+
+const respond = async (
+  deps: AppDeps,
+  router: RouterDeps,
+  req: ApiRequest,
+  target: ParsedTarget,
+): Promise<Outcome> => {
+  let info: RequestInfo | undefined;
   try {
-    const info = parseRequestInfo(req.method, target.path, target.query);
-    p.info = info;
-    const denied = await checkAccess(deps, p, info);
-    if (denied !== undefined) return denied;
-    const routed = {
-      method: req.method,
-      path: target.path,
-      query: target.query,
-      headers: req.headers,
-    };
-    return await route(router, { ...routed, info, signal: req.signal ?? NEVER });
+    info = parseRequestInfo(req.method, target.path, target.query);
+    const denied = await checkAccess(deps, req, info);
+    if (denied !== undefined) return { reply: denied, info };
+    const { method, headers } = req;
+    const { path, query } = target;
+    const signal = req.signal ?? new AbortController().signal;
+    return { reply: await route(router, { method, path, query, headers, info, signal }), info };
   } catch (err) {
-    if (err instanceof RequestInfoError) {
-      return plainError(500, `Internal Server Error: ${JSON.stringify(req.path)}: ${err.message}`);
-    }
-    return { kind: 'status', result: toStatus(err, deps.logger) };
+    const reply: Reply =
+      err instanceof RequestInfoError
+        ? plainError(500, `Internal Server Error: ${JSON.stringify(req.path)}: ${err.message}`)
+        : { kind: 'status', result: toStatus(err, deps.logger) };
+    return { reply, ...(info && { info }) };
   }
 };
 
@@ -149,16 +148,13 @@ export const createApp = (deps: AppDeps): App => {
       const started = deps.now().getTime();
       const auditId = headerValue(req.headers, 'audit-id') ?? newAuditId();
       const target = parseTarget(req.path);
-      const pending: Pending | undefined = target && { req, target };
-      const reply =
-        pending === undefined
-          ? plainError(400, '400 Bad Request')
-          : await respond(deps, router, pending);
-      const response = render(
-        reply,
-        renderContext(req, target?.query ?? new URLSearchParams(), auditId),
-      );
-      const attributes = pending?.info === undefined ? undefined : toAttributes(pending.info);
+      const { reply, info }: Outcome =
+        target === undefined
+          ? { reply: plainError(400, '400 Bad Request') }
+          : await respond(deps, router, req, target);
+      const query = target?.query ?? new URLSearchParams();
+      const response = render(reply, renderContext(req, query, auditId));
+      const attributes = info === undefined ? undefined : toAttributes(info);
       const seconds = (deps.now().getTime() - started) / 1000;
       deps.onRequest?.({ method: req.method, attributes, code: response.status, seconds });
       return response;

@@ -14,7 +14,7 @@ import { openApiReply } from './openapi-reply.ts';
 import type { OpenApiDocs } from './openapi.ts';
 import type { HealthSource } from './provider.ts';
 import type { RequestInfo } from './request-info.ts';
-import { methodNotAllowed, routeNotFound } from './status.ts';
+import { methodNotAllowed, routeNotFound, type StatusResult } from './status.ts';
 
 /** `/version` fields beyond major/minor (`1`/`0`, as custom-metrics-apiserver sets them). */
 export interface VersionInfo {
@@ -52,7 +52,7 @@ export interface RoutedRequest {
 }
 
 const NOT_FOUND = plainError(404, '404 page not found');
-const status = (result: ReturnType<typeof routeNotFound>): Reply => ({ kind: 'status', result });
+const status = (result: StatusResult): Reply => ({ kind: 'status', result });
 const object = (value: unknown): Reply => ({ kind: 'object', status: 200, value });
 const isEnd = (rest: readonly string[]): boolean =>
   rest.length === 0 || (rest.length === 1 && rest[0] === '');

@@ -247,7 +247,11 @@ describe('request guards', () => {
         );
         let data = '';
         socket.setEncoding('utf8').on('data', (d: string) => (data += d));
-        socket.on('close', () => resolve(data)).on('error', reject);
+        socket
+          .on('close', () => {
+            resolve(data);
+          })
+          .on('error', reject);
       });
       assert.match(reply, /^HTTP\/1.1 408 /);
     } finally {

@@ -1,24 +1,17 @@
 /**
- * The socket edge: HTTPS with ALPN h2 + http/1.1, or HTTP/1.1 only with `disableHttp2`. Serving cert from the flags or cert-dir (self-signed when absent) and
- * reloaded when its files change; client certificates requested, never required (the
- * authentication layer verifies them). Bounded headers, bodies, idle and slow clients;
- * `close()` stops accepting and drains.
+ * The socket edge: HTTPS with ALPN h2 + http/1.1, or HTTP/1.1 only with `disableHttp2`.
+ * Serving cert from the flags or cert-dir (self-signed when absent), reloaded when its files
+ * change; client certificates requested, never required (the authentication layer verifies
+ * them). Bounded headers, bodies, in-flight requests, idle and slow clients; `close()` stops
+ * accepting and drains.
  */
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createH2Server, type Http2Server, type Http2Session } from 'node:http2';
-import type { AddressInfo, Socket } from 'node:net';
-import {
-  createServer as createTlsServer,
-  type Server as TlsServer,
-  type TLSSocket,
-} from 'node:tls';
 import type { Logger } from '../log.ts';
 import type { App } from './app.ts';
 import { readKeyPair, startCertReloader } from './cert-reloader.ts';
 import { createInFlightLimiter } from './request-guards.ts';
-import { ensureServingCert, type CertKeyPem } from './self-signed.ts';
+import { ensureServingCert } from './self-signed.ts';
 import { createRequestHandler, type Identify } from './serve-handler.ts';
-import { opensslCiphers, tlsMinVersion } from './tls-config.ts';
+import { startTlsListener } from './tls-listener.ts';
 
 export interface ServeOptions {
   readonly bindAddress: string;
@@ -66,106 +59,6 @@ export interface RunningServer {
 
 const MB = 1 << 20;
 
-const secureOptions = (options: ServeOptions, pair: CertKeyPem) => {
-  const ciphers = opensslCiphers(options.cipherSuites ?? []);
-  return {
-    ...pair,
-    minVersion: tlsMinVersion(options.tlsMinVersion),
-    ...(ciphers === undefined ? {} : { ciphers, honorCipherOrder: true }),
-  };
-};
-
-interface Servers {
-  readonly tls: TlsServer;
-  readonly h1: HttpServer;
-  readonly h2: Http2Server;
-  readonly sockets: Set<Socket>;
-  readonly sessions: Set<Http2Session>;
-}
-
-type Listener = Parameters<typeof createHttpServer>[1] & Parameters<typeof createH2Server>[1];
-
-/**
- * One TLS listener whose connections are handed, by negotiated ALPN protocol, to an HTTP/2
- * server or an HTTP/1.1 server that never listen themselves. Unlike `allowHTTP1`, this keeps
- * node:http's slow-client protection (headersTimeout, requestTimeout) for HTTP/1.1.
- */
-const createServers = (
-  options: ServeOptions,
-  pair: CertKeyPem,
-  listener: Listener,
-  requestTimeoutMs: number,
-): Servers => {
-  const maxHeaderSize = options.maxHeaderBytes ?? MB;
-  const headersTimeout = options.headersTimeoutMs ?? 32_000;
-  const h1 = createHttpServer(
-    {
-      maxHeaderSize,
-      headersTimeout,
-      requestTimeout: Math.max(requestTimeoutMs + 60_000, headersTimeout),
-      connectionsCheckingInterval: Math.max(25, Math.min(1_000, headersTimeout / 4)),
-    },
-    listener,
-  );
-  h1.keepAliveTimeout = options.idleTimeoutMs ?? 90_000;
-  // node:http starts its connection checks (headersTimeout, requestTimeout) on 'listening'.
-  h1.emit('listening');
-  const settings = {
-    maxConcurrentStreams: options.http2MaxStreams ?? 100,
-    maxHeaderListSize: maxHeaderSize,
-  };
-  const h2 = createH2Server({ settings }, listener);
-  h2.setTimeout(options.idleTimeoutMs ?? 90_000);
-  const alpn = options.disableHttp2 === true ? ['http/1.1'] : ['h2', 'http/1.1'];
-  const tls = createTlsServer({
-    ...secureOptions(options, pair),
-    ALPNProtocols: alpn,
-    requestCert: true,
-    rejectUnauthorized: false,
-    handshakeTimeout: 10_000,
-  });
-  const servers: Servers = { tls, h1, h2, sockets: new Set(), sessions: new Set() };
-  tls.on('secureConnection', (socket: TLSSocket) => {
-    servers.sockets.add(socket);
-    socket.once('close', () => servers.sockets.delete(socket));
-    (socket.alpnProtocol === 'h2' ? h2 : h1).emit('connection', socket);
-  });
-  h2.on('session', (session: Http2Session) => {
-    servers.sessions.add(session);
-    session.once('close', () => servers.sessions.delete(session));
-  });
-  return servers;
-};
-
-const listen = (server: TlsServer, options: ServeOptions): Promise<AddressInfo> =>
-  new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.bindAddress, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
-
-/** Stop accepting; GOAWAY to HTTP/2 sessions; idle HTTP/1.1 connections closed, busy ones after their response. */
-const drain = async (s: Servers, timeoutMs: number): Promise<void> => {
-  const closed = new Promise<void>((resolve) =>
-    s.tls.close(() => {
-      resolve();
-    }),
-  );
-  for (const session of s.sessions) session.close();
-  s.h1.closeIdleConnections();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-  await Promise.race([closed, timeout]);
-  clearTimeout(timer);
-  s.h1.closeAllConnections();
-  for (const session of s.sessions) session.destroy();
-  for (const socket of s.sockets) socket.destroy();
-  await closed;
-  s.h1.close();
-};
-
 /** Starts serving `app`; resolves once listening. */
 export const startServer = async (app: App, options: ServeOptions): Promise<RunningServer> => {
   const { logger } = options;
@@ -189,13 +82,18 @@ export const startServer = async (app: App, options: ServeOptions): Promise<Runn
     ...handlerContext,
     ...(options.identify && { identify: options.identify }),
   });
-  const servers = createServers(options, await readKeyPair(files), listener, requestTimeoutMs);
-  const address = await listen(servers.tls, options);
+  const listenerOptions = {
+    ...options,
+    maxHeaderBytes: options.maxHeaderBytes ?? MB,
+    requestTimeoutMs,
+  };
+  const tls = await startTlsListener(listenerOptions, await readKeyPair(files), listener);
+  const { address } = tls;
   const reloader = await startCertReloader({
     files,
     intervalMs: options.certCheckIntervalMs ?? 60_000,
     apply: (pair) => {
-      servers.tls.setSecureContext(secureOptions(options, pair));
+      tls.setPair(pair);
     },
     logger,
   });
@@ -211,7 +109,7 @@ export const startServer = async (app: App, options: ServeOptions): Promise<Runn
     close: async () => {
       state.draining = true;
       reloader.stop();
-      await drain(servers, options.drainTimeoutMs ?? 60_000);
+      await tls.close(options.drainTimeoutMs ?? 60_000);
     },
   };
 };

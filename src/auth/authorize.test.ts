@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { createLogger, silentLogger } from '../log.ts';
 import { parseRequestInfo, toAttributes } from '../api/request-info.ts';
 import type { SubjectAccessReviewSpec, SubjectAccessReviewStatus } from '../kubernetes/reviews.ts';
+import { AlwaysAllowPathError, compileAlwaysAllowPaths } from './always-allow-paths.ts';
 import {
-  AlwaysAllowPathError,
-  compileAlwaysAllowPaths,
   createAuthorizer,
   subjectAccessReviewSpec,
   type AuthorizationAttributes,

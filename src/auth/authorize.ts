@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../log.ts';
 import type { SubjectAccessReviewSpec, SubjectAccessReviewStatus } from '../kubernetes/reviews.ts';
+import { compileAlwaysAllowPaths } from './always-allow-paths.ts';
 import { SYSTEM_MASTERS, type UserInfo } from './identity.ts';
 import { createTtlCache } from './ttl-cache.ts';
 
@@ -32,32 +33,6 @@ export type Decision =
 
 /** Decides whether `user` may do what `attrs` describe. Never rejects. */
 export type Authorizer = (user: UserInfo, attrs: AuthorizationAttributes) => Promise<Decision>;
-
-/** An `--authorization-always-allow-paths` entry with a `*` before its end. */
-export class AlwaysAllowPathError extends Error {
-  override readonly name = 'AlwaysAllowPathError';
-}
-
-/**
- * Compiles the always-allow paths: exact matches, or prefixes when they end in `*` (leading `/`
- * ignored on both sides). Throws AlwaysAllowPathError for a `*` elsewhere.
- */
-export const compileAlwaysAllowPaths = (paths: readonly string[]): ((path: string) => boolean) => {
-  const exact = new Set<string>();
-  const prefixes: string[] = [];
-  for (const raw of paths) {
-    const p = raw.replace(/^\//, '');
-    if (p.slice(0, -1).includes('*')) {
-      throw new AlwaysAllowPathError(`only trailing * allowed in ${JSON.stringify(raw)}`);
-    }
-    if (p.endsWith('*')) prefixes.push(p.slice(0, -1));
-    else exact.add(p);
-  }
-  return (path) => {
-    const p = path.replace(/^\//, '');
-    return exact.has(p) || prefixes.some((prefix) => p.startsWith(prefix));
-  };
-};
 
 const nonEmpty = <T extends Record<string, string>>(fields: T): Partial<T> =>
   Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== '')) as Partial<T>;
@@ -99,6 +74,24 @@ export interface AuthorizerOptions {
   readonly log: Logger;
 }
 
+/** Everything the SubjectAccessReview spec is made of, as one unambiguous string (cheaper than the spec). */
+const cacheKey = (user: UserInfo, a: AuthorizationAttributes): string =>
+  JSON.stringify([
+    user.name,
+    user.uid ?? '',
+    user.groups,
+    user.extra,
+    a.isResourceRequest,
+    a.isResourceRequest ? '' : a.path,
+    a.verb,
+    a.apiGroup,
+    a.apiVersion,
+    a.namespace,
+    a.resource,
+    a.subresource,
+    a.name,
+  ]);
+
 /** Keys longer than this are not cached (upstream skips caching huge requester-chosen attributes). */
 const MAX_CACHED_KEY = 10_000;
 const DEFAULT_ALWAYS_ALLOW = ['/healthz', '/readyz', '/livez'];
@@ -110,13 +103,16 @@ export const createAuthorizer = (options: AuthorizerOptions): Authorizer => {
   const cache = createTtlCache<SubjectAccessReviewStatus>(options.maxEntries ?? 8192);
   const inFlight = new Map<string, Promise<SubjectAccessReviewStatus>>();
 
-  const review = (spec: SubjectAccessReviewSpec): Promise<SubjectAccessReviewStatus> => {
-    const key = JSON.stringify(spec);
+  const review = (
+    user: UserInfo,
+    attrs: AuthorizationAttributes,
+  ): Promise<SubjectAccessReviewStatus> => {
+    const key = cacheKey(user, attrs);
     const cached = cache.get(key, now());
     if (cached !== undefined) return Promise.resolve(cached);
     let pending = inFlight.get(key);
     if (pending === undefined) {
-      pending = options.review(spec).then((status) => {
+      pending = options.review(subjectAccessReviewSpec(user, attrs)).then((status) => {
         const ttl = status.allowed ? options.allowedTtlMs : options.deniedTtlMs;
         if (key.length <= MAX_CACHED_KEY) cache.set(key, status, now(), ttl ?? 10_000);
         return status;
@@ -132,7 +128,7 @@ export const createAuthorizer = (options: AuthorizerOptions): Authorizer => {
     if (user.groups.includes(SYSTEM_MASTERS)) return { kind: 'allowed' };
     if (!attrs.isResourceRequest && alwaysAllowed(attrs.path)) return { kind: 'allowed' };
     try {
-      const status = await review(subjectAccessReviewSpec(user, attrs));
+      const status = await review(user, attrs);
       if (status.allowed && status.denied) {
         const error = new Error(
           'webhook subject access review returned both allow and deny response',

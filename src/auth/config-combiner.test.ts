@@ -7,13 +7,13 @@ import { issueCa, type TestCert } from './pki.test-support.ts';
 
 const FLAGS: ExtensionAuthFlags = {
   clientCaFile: '',
-  requestHeaderClientCaFile: '',
-  requestHeaderAllowedNames: [],
-  requestHeaderUsernameHeaders: ['X-Remote-User'],
-  requestHeaderGroupHeaders: ['X-Remote-Group'],
-  requestHeaderExtraHeadersPrefix: ['X-Remote-Extra-'],
-  skipLookup: false,
-  tolerateLookupFailure: false,
+  requestheaderClientCaFile: '',
+  requestheaderAllowedNames: [],
+  requestheaderUsernameHeaders: ['X-Remote-User'],
+  requestheaderGroupHeaders: ['X-Remote-Group'],
+  requestheaderExtraHeadersPrefix: ['X-Remote-Extra-'],
+  authenticationSkipLookup: false,
+  authenticationTolerateLookupFailure: false,
 };
 
 describe('parseExtensionAuthData', () => {
@@ -93,7 +93,7 @@ describe('createAuthnCombiner', () => {
   });
 
   it('CA file flags win, each for its own part; requestheader flags come with the file', () => {
-    const flags = { ...FLAGS, clientCaFile: '/c.pem', requestHeaderClientCaFile: '/r.pem' };
+    const flags = { ...FLAGS, clientCaFile: '/c.pem', requestheaderClientCaFile: '/r.pem' };
     const combine = createAuthnCombiner(flags, createLogger({ verbosity: -1 }));
     const config = combine({
       clientCaFilePem: b.pem,

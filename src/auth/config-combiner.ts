@@ -15,20 +15,20 @@ import {
 import type { CaPool } from './cert-chain.ts';
 import type { RequestHeaderConfig } from './request-header.ts';
 
-/** The delegated-authentication flags (helper-2's options map onto this). */
+/** The delegated-authentication flags; named as in options.ts, so `Options` can be passed as is. */
 export interface ExtensionAuthFlags {
   /** `--client-ca-file` ('' = use the ConfigMap's `client-ca-file`). */
   readonly clientCaFile: string;
   /** `--requestheader-client-ca-file` ('' = every requestheader setting from the ConfigMap). */
-  readonly requestHeaderClientCaFile: string;
-  readonly requestHeaderAllowedNames: readonly string[];
-  readonly requestHeaderUsernameHeaders: readonly string[];
-  readonly requestHeaderGroupHeaders: readonly string[];
-  readonly requestHeaderExtraHeadersPrefix: readonly string[];
+  readonly requestheaderClientCaFile: string;
+  readonly requestheaderAllowedNames: readonly string[];
+  readonly requestheaderUsernameHeaders: readonly string[];
+  readonly requestheaderGroupHeaders: readonly string[];
+  readonly requestheaderExtraHeadersPrefix: readonly string[];
   /** `--authentication-skip-lookup`. */
-  readonly skipLookup: boolean;
+  readonly authenticationSkipLookup: boolean;
   /** `--authentication-tolerate-lookup-failure`. */
-  readonly tolerateLookupFailure: boolean;
+  readonly authenticationTolerateLookupFailure: boolean;
 }
 
 export type ConfigMapData = Readonly<Record<string, string>>;
@@ -81,13 +81,13 @@ export const createAuthnCombiner = (
     onError('client CA'),
   );
   const headerFlags = {
-    allowedNames: flags.requestHeaderAllowedNames,
-    usernameHeaders: flags.requestHeaderUsernameHeaders,
-    groupHeaders: flags.requestHeaderGroupHeaders,
-    extraPrefixes: flags.requestHeaderExtraHeadersPrefix,
+    allowedNames: flags.requestheaderAllowedNames,
+    usernameHeaders: flags.requestheaderUsernameHeaders,
+    groupHeaders: flags.requestheaderGroupHeaders,
+    extraPrefixes: flags.requestheaderExtraHeadersPrefix,
   };
   const headerFromFile = lastGood<string, RequestHeaderConfig | undefined>(
-    (pem) => requestHeaderConfigOf(poolFor(pem, flags.requestHeaderClientCaFile), headerFlags),
+    (pem) => requestHeaderConfigOf(poolFor(pem, flags.requestheaderClientCaFile), headerFlags),
     undefined,
     onError('requestheader CA'),
   );

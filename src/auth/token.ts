@@ -1,9 +1,10 @@
 /**
  * Bearer tokens verified by a TokenReview against the core apiserver, with the apiserver's
- * token cache: verdicts (not errors) are kept for the TTL under an HMAC-SHA-256 of the token,
- * and concurrent lookups of one token share a single review (spec §9.1).
+ * token cache: verdicts (not errors) are kept for the TTL under a salted SHA-256 of the token
+ * (the token itself is never stored), and concurrent lookups of one token share a single
+ * review (spec §9.1).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import type { TokenReviewStatus } from '../kubernetes/reviews.ts';
 import { firstValue, type HeaderInput } from './headers.ts';
@@ -65,9 +66,8 @@ export const createTokenAuthenticator = (
   const now = options.now ?? Date.now;
   const cache = createTtlCache<Verdict>(options.maxEntries ?? 8192);
   const inFlight = new Map<string, Promise<Verdict>>();
-  const hmacKey = randomBytes(32);
-  const keyOf = (token: string): string =>
-    createHmac('sha256', hmacKey).update(token).digest('base64');
+  const salt = randomBytes(32).toString('base64');
+  const keyOf = (token: string): string => hash('sha256', salt + token, 'base64');
 
   const lookup = async (token: string, key: string): Promise<Verdict> => {
     try {

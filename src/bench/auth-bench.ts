@@ -12,98 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../api/app.ts';
-import type { CustomMetricsProvider, CustomMetricValue } from '../api/provider.ts';
 import { startServer } from '../api/serve.ts';
-import type { Identify } from '../api/serve-handler.ts';
 import { parseRequestInfo, toAttributes } from '../api/request-info.ts';
-import { createAuthenticator } from '../auth/authenticate.ts';
-import { requestHeaderConfigOf } from '../auth/authn-config.ts';
-import { createAuthorizer } from '../auth/authorize.ts';
-import { parseCaBundle } from '../auth/cert-chain.ts';
-import { issue, issueCa, type TestCert } from '../auth/pki.test-support.ts';
-import { authorizeWith, identifyWith } from '../auth/serving-hooks.ts';
-import { createTokenAuthenticator } from '../auth/token.ts';
+import { authorizeWith } from '../auth/serving-hooks.ts';
+import { modes, provider, type Mode } from './auth-bench-modes.ts';
 import { silentLogger } from '../log.ts';
 import type { LoadJob, LoadResult } from './bench-load.ts';
 
 const PATH = '/apis/custom.metrics.k8s.io/v1beta1/namespaces/bench/pods/*/requests_per_second';
 const arg = (name: string, fallback: number): number =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-
-const provider = (): CustomMetricsProvider => {
-  const values: CustomMetricValue[] = Array.from({ length: 10 }, (_, i) => ({
-    describedObject: { kind: 'Pod', namespace: 'bench', name: `web-${i}`, apiVersion: 'v1' },
-    metricName: 'requests_per_second',
-    timestamp: 1_700_000_000,
-    value: `${100 + i}m`,
-  }));
-  return {
-    listMetrics: () => [{ groupResource: 'pods', metric: 'requests_per_second', namespaced: true }],
-    getByName: () => Promise.resolve(values[0] ?? values[1]!),
-    getBySelector: () => Promise.resolve(values),
-  };
-};
-
-interface Mode {
-  readonly name: string;
-  readonly identify: Identify;
-  readonly authorize: Parameters<typeof authorizeWith>[0] | undefined;
-  readonly client: Pick<LoadJob, 'cert' | 'key' | 'headers'>;
-}
-
-const modes = async (): Promise<Mode[]> => {
-  const proxyCa = await issueCa('front-proxy-ca');
-  const proxy: TestCert = await issue({ cn: 'front-proxy-client', issuer: proxyCa });
-  const log = silentLogger();
-  const headers = {
-    usernameHeaders: ['x-remote-user'],
-    groupHeaders: ['x-remote-group'],
-    extraPrefixes: ['x-remote-extra-'],
-  };
-  const config = {
-    clientCa: undefined,
-    requestHeader: requestHeaderConfigOf(parseCaBundle(proxyCa.pem, 'proxy'), {
-      ...headers,
-      allowedNames: ['front-proxy-client'],
-    }),
-  };
-  const user = { username: 'hpa', uid: '', groups: ['system:serviceaccounts'], extra: {} };
-  const token = createTokenAuthenticator({
-    review: () => Promise.resolve({ authenticated: true, user, error: '' }),
-    log,
-  });
-  const authorizer = createAuthorizer({
-    review: () =>
-      Promise.resolve({ allowed: true, denied: false, reason: '', evaluationError: '' }),
-    log,
-  });
-  const authenticate = createAuthenticator({ config: () => config, token });
-  const viaProxy = {
-    cert: proxy.pem,
-    key: proxy.keyPem,
-    headers: {
-      'x-remote-user': 'hpa',
-      'x-remote-group': ['system:serviceaccounts', 'system:authenticated'],
-    },
-  };
-  const trusted: Identify = () =>
-    Promise.resolve({ identity: { name: 'hpa', groups: ['system:authenticated'] } });
-  return [
-    { name: 'trusted identity', identify: trusted, authorize: undefined, client: viaProxy },
-    {
-      name: 'front-proxy authn + SAR (warm)',
-      identify: identifyWith(authenticate),
-      authorize: authorizer,
-      client: viaProxy,
-    },
-    {
-      name: 'bearer token authn + SAR (warm)',
-      identify: identifyWith(authenticate),
-      authorize: authorizer,
-      client: { headers: { authorization: 'Bearer bench-token' } },
-    },
-  ];
-};
 
 const child = () => {
   const self = fileURLToPath(import.meta.url);
@@ -113,12 +31,18 @@ const child = () => {
   });
   const run = (job: LoadJob): Promise<LoadResult> =>
     new Promise((resolve, reject) => {
-      proc.once('message', (m: LoadResult | { error: string }) =>
-        'error' in m ? reject(new Error(m.error)) : resolve(m),
-      );
+      proc.once('message', (m: LoadResult | { error: string }) => {
+        if ('error' in m) reject(new Error(m.error));
+        else resolve(m);
+      });
       proc.send(job);
     });
-  return { run, stop: () => proc.disconnect() };
+  return {
+    run,
+    stop: () => {
+      proc.disconnect();
+    },
+  };
 };
 
 const measure = async (

@@ -6,7 +6,8 @@
  */
 import type { AdapterConfig, DiscoveryRule } from '../config/types.ts';
 import type { ResourceMap } from '../kubernetes/types.ts';
-import { compileNameMapping, compileSeriesFilter } from '../naming/namer.ts';
+import { compileNameMapping } from '../naming/namer.ts';
+import { compileSeriesFilter } from '../naming/series-filter.ts';
 import { compileResourceConverter } from '../naming/resource-labels.ts';
 import { checkPromql } from '../query/promql-check.ts';
 import { QUERY_FIELD_NAMES, queryFields } from '../query/build.ts';

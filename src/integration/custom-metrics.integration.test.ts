@@ -28,7 +28,7 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
 
   before(async () => {
     h = await startHarness(3);
-    adapter = await startAdapter(h, ['--rate-interval=30s', '--v=6']);
+    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, ['--rate-interval=30s', '--v=6']);
   });
   after(async () => {
     await adapter?.stop();

@@ -76,6 +76,18 @@ export const kubeconfigFor = (server: string): string =>
     'current-context': 'fake',
   });
 
+/**
+ * The fake kube API answers every SubjectAccessReview with allowed (authorization itself is tested
+ * in src/auth; here the request still takes the real delegated path).
+ */
+export const allowEveryAccessReview = (kube: FakeKubeApi): void => {
+  kube.route('/apis/authorization.k8s.io/v1/subjectaccessreviews', (req, res) => {
+    const review = JSON.parse(req.body) as Record<string, unknown>;
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ...review, status: { allowed: true, reason: 'test harness' } }));
+  });
+};
+
 export interface Harness {
   readonly dir: string;
   readonly apps: readonly SampleApp[];
@@ -104,6 +116,7 @@ export const startHarness = async (count: number): Promise<Harness> => {
   ]);
   kube.setNamespaces([{ name: 'default' }]);
   kube.setNodes([{ name: 'node-1' }]);
+  allowEveryAccessReview(kube);
   const kubeServer = await kube.start();
   await writeFile(join(dir, 'kubeconfig'), kubeconfigFor(kubeServer.url));
   const stop = async (): Promise<void> => {
@@ -120,15 +133,21 @@ export interface RunningAdapter {
   stop(): Promise<void>;
 }
 
-export const startAdapter = async (harness: Harness, extraArgs: readonly string[]): Promise<RunningAdapter> => {
+/** Where the adapter finds its kubeconfig (`<dir>/kubeconfig`) and Prometheus. */
+export interface AdapterEnv {
+  readonly dir: string;
+  readonly prometheusUrl: string;
+}
+
+export const startAdapter = async (env: AdapterEnv, extraArgs: readonly string[]): Promise<RunningAdapter> => {
   const port = await freePort();
   const proc = startProcess(process.execPath, [
     ADAPTER_MAIN,
     `--secure-port=${port}`,
     '--bind-address=127.0.0.1',
-    `--cert-dir=${join(harness.dir, 'certs')}`,
-    `--lister-kubeconfig=${join(harness.dir, 'kubeconfig')}`,
-    `--prometheus-url=${harness.proxy.url}/`,
+    `--cert-dir=${join(env.dir, 'certs')}`,
+    `--lister-kubeconfig=${join(env.dir, 'kubeconfig')}`,
+    `--prometheus-url=${env.prometheusUrl}/`,
     '--metrics-relist-interval=1s',
     ...extraArgs,
   ]);

@@ -14,13 +14,13 @@ import { KubernetesError } from './kubernetes-error.ts';
 
 const FLAGS: ExtensionAuthFlags = {
   clientCaFile: '',
-  requestHeaderClientCaFile: '',
-  requestHeaderAllowedNames: [],
-  requestHeaderUsernameHeaders: ['X-Remote-User'],
-  requestHeaderGroupHeaders: ['X-Remote-Group'],
-  requestHeaderExtraHeadersPrefix: ['X-Remote-Extra-'],
-  skipLookup: false,
-  tolerateLookupFailure: false,
+  requestheaderClientCaFile: '',
+  requestheaderAllowedNames: [],
+  requestheaderUsernameHeaders: ['X-Remote-User'],
+  requestheaderGroupHeaders: ['X-Remote-Group'],
+  requestheaderExtraHeadersPrefix: ['X-Remote-Extra-'],
+  authenticationSkipLookup: false,
+  authenticationTolerateLookupFailure: false,
 };
 const OBJECT = '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication';
 
@@ -151,13 +151,13 @@ describe('startAuthConfigSource', () => {
     },
     {
       name: 'unless tolerated',
-      flags: { tolerateLookupFailure: true },
+      flags: { authenticationTolerateLookupFailure: true },
       err: new KubernetesError(403, 'Forbidden', 'no'),
       rejects: false,
     },
     {
       name: 'or the requestheader CA comes from a flag',
-      flags: { requestHeaderClientCaFile: 'RH' },
+      flags: { requestheaderClientCaFile: 'RH' },
       err: new KubernetesError(0, '', 'x'),
       rejects: false,
     },
@@ -167,9 +167,9 @@ describe('startAuthConfigSource', () => {
       const api = fakeApi();
       api.state.get.push(c.err);
       const flags = { ...FLAGS, ...c.flags };
-      if (flags.requestHeaderClientCaFile === 'RH') {
-        flags.requestHeaderClientCaFile = join(dir, 'rh.pem');
-        writeFileSync(flags.requestHeaderClientCaFile, a.pem);
+      if (flags.requestheaderClientCaFile === 'RH') {
+        flags.requestheaderClientCaFile = join(dir, 'rh.pem');
+        writeFileSync(flags.requestheaderClientCaFile, a.pem);
       }
       const started = startAuthConfigSource({
         flags,
@@ -199,7 +199,7 @@ describe('startAuthConfigSource', () => {
   it('skip-lookup, or both CA flags set, never calls the API', async () => {
     const api = fakeApi();
     const skipped = await startAuthConfigSource({
-      flags: { ...FLAGS, skipLookup: true },
+      flags: { ...FLAGS, authenticationSkipLookup: true },
       client: api.client,
       log: silentLogger(),
       signal: signal(),
@@ -210,7 +210,7 @@ describe('startAuthConfigSource', () => {
     writeFileSync(c, a.pem);
     writeFileSync(r, b.pem);
     const flagged = await startAuthConfigSource({
-      flags: { ...FLAGS, clientCaFile: c, requestHeaderClientCaFile: r },
+      flags: { ...FLAGS, clientCaFile: c, requestheaderClientCaFile: r },
       client: api.client,
       log: silentLogger(),
       signal: signal(),
@@ -225,7 +225,7 @@ describe('startAuthConfigSource', () => {
     const file = join(dir, 'rotating.pem');
     writeFileSync(file, a.pem);
     const source = await startAuthConfigSource({
-      flags: { ...FLAGS, clientCaFile: file, skipLookup: true },
+      flags: { ...FLAGS, clientCaFile: file, authenticationSkipLookup: true },
       client: undefined,
       log: silentLogger(),
       signal: signal(),
@@ -241,12 +241,16 @@ describe('startAuthConfigSource', () => {
     );
     const bad = join(dir, 'bad.pem');
     writeFileSync(bad, 'not a certificate');
-    const flags = { ...FLAGS, clientCaFile: bad, skipLookup: true };
+    const flags = { ...FLAGS, clientCaFile: bad, authenticationSkipLookup: true };
     await assert.rejects(
       startAuthConfigSource({ flags, client: undefined, log: silentLogger(), signal: signal() }),
       CaBundleError,
     );
-    const missing = { ...FLAGS, clientCaFile: join(dir, 'nope.pem'), skipLookup: true };
+    const missing = {
+      ...FLAGS,
+      clientCaFile: join(dir, 'nope.pem'),
+      authenticationSkipLookup: true,
+    };
     await assert.rejects(
       startAuthConfigSource({
         flags: missing,

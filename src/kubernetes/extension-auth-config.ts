@@ -82,10 +82,18 @@ const lookup = async (
   }
 };
 
-/** A CA file re-read when it changes; polled every `ms` until `signal` aborts. Throws if unreadable. */
-const watchFile = async (path: string, ms: number, signal: AbortSignal): Promise<() => string> => {
+/**
+ * A CA bundle file, re-read when it changes (polled every `ms` until `signal` aborts). Throws at
+ * once if it is unreadable or holds no certificate.
+ */
+const watchCaFile = async (
+  path: string,
+  ms: number,
+  signal: AbortSignal,
+): Promise<() => string> => {
   const read = createFileSource(path, (text) => text, { recheckMs: 0 });
   let text = await read();
+  parseCaBundle(text, path);
   const poll = async (): Promise<void> => {
     while (!signal.aborted) {
       await delay(ms, undefined, { signal }).catch(() => undefined);
@@ -123,7 +131,7 @@ const initialData = async (
     return await lookup(client, log);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (flags.requestHeaderClientCaFile === '' && !flags.tolerateLookupFailure) {
+    if (flags.requestheaderClientCaFile === '' && !flags.authenticationTolerateLookupFailure) {
       throw new ExtensionAuthConfigError(
         `unable to load configmap based request-header-client-ca-file: ${message}`,
         { cause: err },
@@ -151,14 +159,12 @@ export const startAuthConfigSource = async (
   const { flags, log, signal } = options;
   const recheck = options.fileRecheckMs ?? 10_000;
   const combine = createAuthnCombiner(flags, log);
-  const fileOf = (path: string) => (path === '' ? undefined : watchFile(path, recheck, signal));
+  const fileOf = (path: string) => (path === '' ? undefined : watchCaFile(path, recheck, signal));
   const clientFile = await fileOf(flags.clientCaFile);
-  const headerFile = await fileOf(flags.requestHeaderClientCaFile);
-  if (clientFile !== undefined) parseCaBundle(clientFile(), flags.clientCaFile);
-  if (headerFile !== undefined) parseCaBundle(headerFile(), flags.requestHeaderClientCaFile);
+  const headerFile = await fileOf(flags.requestheaderClientCaFile);
   const needsLookup = clientFile === undefined || headerFile === undefined;
-  const client = flags.skipLookup || !needsLookup ? undefined : options.client;
-  if (!flags.skipLookup && needsLookup && options.client === undefined) {
+  const client = flags.authenticationSkipLookup || !needsLookup ? undefined : options.client;
+  if (!flags.authenticationSkipLookup && needsLookup && options.client === undefined) {
     log.error(
       `No authentication-kubeconfig provided in order to lookup configmap/${NAME} in ${NAMESPACE}, so client certificate and front-proxy authentication won't work.`,
     );

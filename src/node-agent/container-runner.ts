@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import { startContainer, type ContainerProcess } from './container-process.ts';
 import { buildEnv, expandRefs, type KeyLookup, type PodFacts } from './env.ts';
 import { containerArgv, mapImage, type ImageHosts } from './images.ts';
-import { ensureMountPoints, resolveMounts } from './mounts.ts';
+import { ensureMountPoints, imageVolumeMounts, resolveMounts } from './mounts.ts';
 import type { ContainerRuntime, RuntimeState, Terminated } from './pod-status.ts';
 import { nextVerdict, runProbe, type ProbeVerdict } from './probes.ts';
 import { backoffSeconds, shouldRestart, terminationReason } from './restart-backoff.ts';
@@ -17,6 +17,8 @@ export interface ContainerContext {
   readonly netns: string;
   readonly volumeDirs: ReadonlyMap<string, string>;
   readonly logDir: string;
+  /** Per-pod directory for the containers' image VOLUMEs. */
+  readonly scratchDir: string;
   readonly hostDirsRecord: string;
   readonly hosts: ImageHosts;
   readonly lookup: KeyLookup;
@@ -86,13 +88,16 @@ export class ContainerRunner {
     try {
       const env = await buildEnv(pod, this.#c, facts, this.#ctx.lookup);
       const argv = containerArgv(local, this.#c.command, this.#c.args).map((a) => expandRefs(a, env));
-      const mounts = resolveMounts(this.#c, this.#ctx.volumeDirs);
+      const declared = resolveMounts(this.#c, this.#ctx.volumeDirs);
+      const anonymous = imageVolumeMounts(local.volumes, declared, join(this.#ctx.scratchDir, this.#c.name));
+      for (const m of anonymous) await mkdir(m.source, { recursive: true });
+      const mounts = [...declared, ...anonymous].sort((a, b) => a.target.split('/').length - b.target.split('/').length);
       await ensureMountPoints(mounts, this.#ctx.hostDirsRecord);
       await mkdir(this.#ctx.logDir, { recursive: true });
       if (this.#stopped) return;
       const proc = startContainer({
         argv, env, netns: this.#ctx.netns, mounts,
-        workingDir: this.#c.workingDir ?? '/',
+        workingDir: this.#c.workingDir ?? local.workingDir,
         hostname: pod.metadata?.name ?? 'pod',
         logFile: join(this.#ctx.logDir, `${this.#c.name}.log`),
       });

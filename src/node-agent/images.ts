@@ -8,6 +8,10 @@ export interface LocalImage {
   readonly entrypointAliases: readonly string[];
   /** Image ID reported in the container status. */
   readonly imageId: string;
+  /** The image's VOLUMEs: each gets a private directory unless a volumeMount covers it. */
+  readonly volumes: readonly string[];
+  /** The image's WORKDIR. */
+  readonly workingDir: string;
 }
 
 /** Paths the mappings point into. */
@@ -50,18 +54,20 @@ export const mapImage = (image: string, hosts: ImageHosts): LocalImage | undefin
       defaultArgs: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'],
       entrypointAliases: ['/bin/prometheus', 'prometheus'],
       imageId: `local://${hosts.prometheusBinary}`,
+      volumes: ['/prometheus'],
+      workingDir: '/prometheus',
     };
   }
   if (isAdapter(repo)) {
     const main = `${hosts.repoRoot}/dist/main.js`;
-    return { argv: [hosts.nodeBinary, main], defaultArgs: [], entrypointAliases: ['/adapter', 'adapter'], imageId: `local://${main}` };
+    return { argv: [hosts.nodeBinary, main], defaultArgs: [], entrypointAliases: ['/adapter', 'adapter'], imageId: `local://${main}`, volumes: [], workingDir: '/' };
   }
   if (/^luxas\/autoscale-demo/.test(repo)) {
     const main = `${hosts.repoRoot}/examples/sample-app/main.js`;
-    return { argv: [hosts.nodeBinary, main], defaultArgs: [], entrypointAliases: [], imageId: `local://${main}` };
+    return { argv: [hosts.nodeBinary, main], defaultArgs: [], entrypointAliases: [], imageId: `local://${main}`, volumes: [], workingDir: '/' };
   }
   if (repo === 'busybox') {
-    return { argv: [], defaultArgs: ['/bin/sh'], entrypointAliases: [], imageId: 'local:///bin/sh' };
+    return { argv: [], defaultArgs: ['/bin/sh'], entrypointAliases: [], imageId: 'local:///bin/sh', volumes: [], workingDir: '/' };
   }
   return undefined;
 };

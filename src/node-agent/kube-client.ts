@@ -81,14 +81,19 @@ export const createKubeClient = (conn: Connection): KubeClient => {
   const open = (method: string, path: string, body: string | undefined, contentType: string, signal?: AbortSignal) =>
     new Promise<IncomingMessage>((resolve, reject) => {
       const headers: Record<string, string> = { accept: 'application/json' };
-      if (body !== undefined) headers['content-type'] = contentType;
+      if (body !== undefined) {
+        // Explicit length: node sends a DELETE body without one, and the apiserver would not read it.
+        headers['content-type'] = contentType;
+        headers['content-length'] = String(Buffer.byteLength(body));
+      }
       const req = httpsRequest(new URL(path, conn.server), { method, agent, headers, ...(signal ? { signal } : {}) }, resolve);
       req.on('error', reject);
       req.end(body);
     });
   const failure = async (method: string, path: string, res: IncomingMessage) => {
     const text = await readAll(res);
-    return new KubeApiError(`${method} ${path}: HTTP ${res.statusCode ?? 0}`, res.statusCode ?? 0, text);
+    const detail = (JSON.parse(text.startsWith('{') ? text : '{}') as { message?: string }).message ?? text.slice(0, 200);
+    return new KubeApiError(`${method} ${path}: HTTP ${res.statusCode ?? 0}: ${detail}`, res.statusCode ?? 0, text);
   };
   return {
     request: async <T>(method: string, path: string, body?: unknown, contentType = 'application/json') => {

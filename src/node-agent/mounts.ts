@@ -20,6 +20,15 @@ export const resolveMounts = (container: Container, volumeDirs: ReadonlyMap<stri
     })
     .sort((a, b) => a.target.split('/').length - b.target.split('/').length);
 
+/**
+ * Bind mounts for the image's VOLUMEs not covered by a volumeMount (at or above them): each gets
+ * `<scratchDir>/<path with / as _>`, like the anonymous volumes a container runtime creates.
+ */
+export const imageVolumeMounts = (volumes: readonly string[], mounts: readonly BindMount[], scratchDir: string): BindMount[] =>
+  volumes
+    .filter((v) => !mounts.some((m) => v === m.target || v.startsWith(`${m.target}/`)))
+    .map((v) => ({ source: join(scratchDir, v.replace(/\//g, '_')), target: v, readOnly: false }));
+
 /** Single-quotes a string for /bin/sh. */
 export const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 

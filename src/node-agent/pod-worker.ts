@@ -90,7 +90,7 @@ export class PodWorker {
       (c) =>
         new ContainerRunner(c, {
           pod: this.#pod, facts: this.#facts(), netns: netnsName(this.#ctx.bridge, uid), volumeDirs,
-          logDir: join(this.#dir(), 'logs'), hostDirsRecord: this.#ctx.hostDirsRecord, hosts: this.#ctx.hosts,
+          logDir: join(this.#dir(), 'logs'), scratchDir: join(this.#dir(), 'image-volumes'), hostDirsRecord: this.#ctx.hostDirsRecord, hosts: this.#ctx.hosts,
           lookup: this.#ctx.lookup(this.#pod.metadata?.namespace ?? 'default'), log: this.#log,
           changed: () => {
             this.#schedulePush();

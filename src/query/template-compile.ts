@@ -48,7 +48,10 @@ const compileAction = (pipe: Pipe, ctx: CompileContext): Exec => {
   };
 };
 
-const compileIfOrWith = (node: ControlNode<'if'> | ControlNode<'with'>, ctx: CompileContext): Exec => {
+const compileIfOrWith = (
+  node: ControlNode<'if'> | ControlNode<'with'>,
+  ctx: CompileContext,
+): Exec => {
   const cond = compilePipe(node.pipe, ctx);
   const list = compileList(node.list, node.kind === 'with' ? { ...ctx, dotIsRoot: false } : ctx);
   const orElse = node.elseList === undefined ? undefined : compileList(node.elseList, ctx);
@@ -63,7 +66,9 @@ const compileIfOrWith = (node: ControlNode<'if'> | ControlNode<'with'>, ctx: Com
 /** The error location of a range: its last command's first word, as Go reports it. */
 const rangeAt = (pipe: Pipe, ctx: CompileContext): string => {
   const word = pipe.cmds.at(-1)?.args[0];
-  return word === undefined ? locate(ctx, pipe.pos, 'range') : locate(ctx, word.pos, nodeString(word));
+  return word === undefined
+    ? locate(ctx, pipe.pos, 'range')
+    : locate(ctx, word.pos, nodeString(word));
 };
 
 type Iterate = (key: Value, elem: Value) => boolean;

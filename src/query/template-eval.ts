@@ -36,7 +36,12 @@ const evalField = (receiver: Value, name: string, hasArgs: boolean, at: string):
   throw execError(at, `can't evaluate field ${name} in type ${typeName(receiver)}`);
 };
 
-const fieldChain = (receiver: Value, idents: readonly string[], hasArgs: boolean, at: string): Value => {
+const fieldChain = (
+  receiver: Value,
+  idents: readonly string[],
+  hasArgs: boolean,
+  at: string,
+): Value => {
   let value = receiver;
   const last = idents.length - 1;
   for (let i = 0; i < last; i++) value = evalField(value, idents[i] ?? '', false, at);
@@ -68,14 +73,21 @@ const compileAccessor = (node: Operand, ctx: CompileContext): Accessor | undefin
         noteTopField(ctx, first, node.pos, nodeString(node));
       }
       if (idents.length === 0) return undefined;
-      return (s, _dot, hasArgs) => fieldChain(readVar(s, ref.slot, ref.name, at), idents, hasArgs, at);
+      return (s, _dot, hasArgs) =>
+        fieldChain(readVar(s, ref.slot, ref.name, at), idents, hasArgs, at);
     }
     case 'chain': {
       const inner = compileOperand(node.node, ctx);
       const { idents } = node;
       return (s, dot, hasArgs) => fieldChain(inner(s, dot), idents, hasArgs, at);
     }
-    default:
+    case 'identifier':
+    case 'pipe':
+    case 'dot':
+    case 'nil':
+    case 'bool':
+    case 'number':
+    case 'string':
       return undefined;
   }
 };
@@ -106,8 +118,9 @@ export const compileOperand = (node: Operand, ctx: CompileContext): ValueEval =>
       const { value } = node;
       return () => value;
     }
-    default:
-      throw new Error(`unexpected operand ${node.kind}`);
+    case 'field':
+    case 'chain':
+      throw new Error(`unreachable: ${node.kind} has an accessor`);
   }
 };
 
@@ -115,13 +128,22 @@ const compileCommand = (cmd: Command, ctx: CompileContext): CommandEval => {
   const [first, ...rest] = cmd.args;
   if (first === undefined) throw new Error('empty command');
   if (first.kind === 'identifier') {
-    return compileCall(first, rest, rest.map((a) => compileOperand(a, ctx)), cmd, ctx);
+    return compileCall(
+      first,
+      rest,
+      rest.map((a) => compileOperand(a, ctx)),
+      cmd,
+      ctx,
+    );
   }
   const extraArgs = rest.length > 0;
   const accessor = compileAccessor(first, ctx);
-  if (accessor !== undefined) return (s, dot, final) => accessor(s, dot, extraArgs || final !== MISSING);
+  if (accessor !== undefined)
+    return (s, dot, final) => accessor(s, dot, extraArgs || final !== MISSING);
   const at =
-    first.kind === 'pipe' ? locate(ctx, cmd.pos, nodeString(cmd)) : locate(ctx, first.pos, nodeString(first));
+    first.kind === 'pipe'
+      ? locate(ctx, cmd.pos, nodeString(cmd))
+      : locate(ctx, first.pos, nodeString(first));
   const notAFunction = `can't give argument to non-function ${nodeString(first)}`;
   if (first.kind === 'nil') {
     return (_s, _dot, final) => {

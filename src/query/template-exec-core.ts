@@ -70,7 +70,12 @@ export const locate = (ctx: CompileContext, pos: number, context: string): strin
  * Records a reference to a top-level field; with known fields, an unknown one is a
  * compile-time error (Go only finds it when executing).
  */
-export const noteTopField = (ctx: CompileContext, name: string, pos: number, context: string): void => {
+export const noteTopField = (
+  ctx: CompileContext,
+  name: string,
+  pos: number,
+  context: string,
+): void => {
   ctx.referenced.add(name);
   if (ctx.knownFields === undefined || ctx.knownFields.has(name)) return;
   const known = [...ctx.knownFields].join(', ');

@@ -42,7 +42,10 @@ const roundTo = (d: Decimal, n: number): Decimal => {
   if (!up) return trimZeros({ digits: kept, dp: d.dp });
   const bumped = (BigInt(kept === '' ? '0' : kept) + 1n).toString();
   const grew = bumped.length > kept.length;
-  return trimZeros({ digits: grew ? bumped.slice(0, -1) || bumped : bumped, dp: d.dp + (grew ? 1 : 0) });
+  return trimZeros({
+    digits: grew ? bumped.slice(0, -1) || bumped : bumped,
+    dp: d.dp + (grew ? 1 : 0),
+  });
 };
 
 /** The shortest round-trip digits of a finite non-negative double. */
@@ -65,7 +68,8 @@ const fixedString = (d: Decimal, decimals: number): string => {
 
 const expString = (d: Decimal, decimals: number, upper: boolean): string => {
   const digits = d.digits.padEnd(decimals + 1, '0');
-  const mantissa = decimals > 0 ? `${digits[0] ?? '0'}.${digits.slice(1, decimals + 1)}` : (digits[0] ?? '0');
+  const mantissa =
+    decimals > 0 ? `${digits[0] ?? '0'}.${digits.slice(1, decimals + 1)}` : (digits[0] ?? '0');
   return mantissa + exponentSuffix(d.digits === '' ? 0 : d.dp - 1, upper);
 };
 

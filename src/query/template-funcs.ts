@@ -38,12 +38,13 @@ export const index = (item: Value, indexes: readonly Value[]): Value => {
     if (typeof cur === 'string' || isList(cur)) {
       const len: number = typeof cur === 'string' ? byteLength(cur) : cur.length;
       const x = indexArg(ix, len);
-      if (x === len) fail(`reflect: ${typeof cur === 'string' ? 'string' : 'slice'} index out of range`);
+      if (x === len)
+        fail(`reflect: ${typeof cur === 'string' ? 'string' : 'slice'} index out of range`);
       cur = typeof cur === 'string' ? utf8Bytes(cur)[x] : cur[x];
     } else if (isRecord(cur)) {
       if (ix === undefined || ix === null) fail('value is nil; should be of type string');
       if (typeof ix !== 'string') fail(`value has type ${typeName(ix)}; should be string`);
-      const key = String(ix);
+      const key = ix as string;
       cur = Object.hasOwn(cur, key) ? cur[key] : zeroElement(cur);
     } else {
       fail(`can't index item of type ${typeName(cur)}`);
@@ -57,7 +58,8 @@ export const slice = (item: Value, indexes: readonly Value[]): Value => {
   if (item === undefined || item === null) return fail('slice of untyped nil');
   if (indexes.length > 3) fail(`too many slice indexes: ${indexes.length}`);
   if (typeof item === 'string' && indexes.length === 3) fail('cannot 3-index slice a string');
-  if (typeof item !== 'string' && !isList(item)) return fail(`can't slice item of type ${typeName(item)}`);
+  if (typeof item !== 'string' && !isList(item))
+    return fail(`can't slice item of type ${typeName(item)}`);
   const len = typeof item === 'string' ? byteLength(item) : item.length;
   const idx = [0, len, len];
   indexes.forEach((ix, i) => {
@@ -72,7 +74,8 @@ export const slice = (item: Value, indexes: readonly Value[]): Value => {
 
 /** Go `len`: bytes of a string, elements of a slice or map. */
 export const length = (item: Value): number => {
-  if (item === undefined || item === null) return fail('reflect: call of reflect.Value.Type on zero Value');
+  if (item === undefined || item === null)
+    return fail('reflect: call of reflect.Value.Type on zero Value');
   if (typeof item === 'string') return byteLength(item);
   if (isList(item)) return item.length;
   if (isRecord(item)) return Object.keys(item).length;
@@ -83,16 +86,9 @@ type BasicKind = 'invalid' | 'bool' | 'int' | 'float' | 'string' | 'other';
 
 const basicKind = (v: Value): BasicKind => {
   if (v === undefined || v === null) return 'invalid';
-  switch (typeof v) {
-    case 'boolean':
-      return 'bool';
-    case 'number':
-      return isInt(v) ? 'int' : 'float';
-    case 'string':
-      return 'string';
-    default:
-      return 'other';
-  }
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return isInt(v) ? 'int' : 'float';
+  return typeof v === 'string' ? 'string' : 'other';
 };
 
 const incompatible = (a: Value, b: Value): never =>
@@ -174,7 +170,7 @@ const jsEscapeRune = (c: string): string => {
 
 /** Go `js`: `template.JSEscapeString` of the arguments. */
 export const js = (args: readonly Value[]): string =>
-  evalArgs(args).replace(/[\\'"<>&=\x00-\x1f]|[^\x00-\x7f]/gu, jsEscapeRune);
+  evalArgs(args).replace(/[\\'"<>&=]|[^\u0020-\u007f]/gu, jsEscapeRune);
 
 /** Go `urlquery`: `url.QueryEscape` of the arguments. */
 export const urlquery = (args: readonly Value[]): string => {

@@ -132,7 +132,9 @@ const scanNumber = (input: string, from: number): { end: number; ok: boolean } =
   }
   i = accept(input, i, 'i');
   const next = charAt(input, i);
-  return next !== '' && ALNUM.test(next) ? { end: i + next.length, ok: false } : { end: i, ok: true };
+  return next !== '' && ALNUM.test(next)
+    ? { end: i + next.length, ok: false }
+    : { end: i, ok: true };
 };
 
 /** A number; `1+2i` style complex constants are lexed too (and rejected by the parser). */

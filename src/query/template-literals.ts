@@ -62,7 +62,7 @@ export const unquoteString = (token: string): string => {
   if (!body.includes('\\')) return body;
   const bytes: number[] = [];
   const encoder = new TextEncoder();
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     if (body[i] !== '\\') {
       const cp = body.codePointAt(i) ?? 0;
       const ch = String.fromCodePoint(cp);
@@ -106,7 +106,8 @@ const INT_FORMS: readonly [RegExp, number][] = [
   [/^([1-9][0-9]*(?:_[0-9]+)*|0)$/, 10],
 ];
 
-const DECIMAL_FLOAT = /^(?:[0-9]+(?:_[0-9]+)*(?:\.(?:[0-9]+(?:_[0-9]+)*)?)?|\.[0-9]+(?:_[0-9]+)*)(?:[eE][+-]?[0-9]+(?:_[0-9]+)*)?$/;
+const DECIMAL_FLOAT =
+  /^(?:[0-9]+(?:_[0-9]+)*(?:\.(?:[0-9]+(?:_[0-9]+)*)?)?|\.[0-9]+(?:_[0-9]+)*)(?:[eE][+-]?[0-9]+(?:_[0-9]+)*)?$/;
 const HEX_FLOAT = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)$/;
 
 const parseUnsigned = (text: string): NumberConstant | undefined => {

@@ -46,7 +46,13 @@ const OPERAND_START: ReadonlySet<TokenKind> = new Set<TokenKind>([
   'leftParen',
 ]);
 
-const NOT_EXECUTABLE: ReadonlySet<Operand['kind']> = new Set(['bool', 'dot', 'nil', 'number', 'string']);
+const NOT_EXECUTABLE: ReadonlySet<Operand['kind']> = new Set([
+  'bool',
+  'dot',
+  'nil',
+  'number',
+  'string',
+]);
 
 /** Runs a literal decoder, reporting its failure as a parse error. */
 const literal = <T>(p: ParserCore, decode: () => T): T => {
@@ -86,7 +92,18 @@ const term = (p: ParserCore): Operand | undefined => {
     case 'string':
     case 'rawString':
       return { kind: 'string', pos, text, value: literal(p, () => unquoteString(text)) };
-    default:
+    case 'assign':
+    case 'char':
+    case 'declare':
+    case 'eof':
+    case 'error':
+    case 'keyword':
+    case 'leftDelim':
+    case 'pipe':
+    case 'rightDelim':
+    case 'rightParen':
+    case 'space':
+    case 'text':
       p.backup();
       return undefined;
   }
@@ -109,7 +126,9 @@ const operand = (p: ParserCore): Operand | undefined => {
     case 'nil':
     case 'dot':
       return p.errorf(`unexpected . after term ${goQuote(nodeString(node))}`);
-    default:
+    case 'chain':
+    case 'identifier':
+    case 'pipe':
       return { kind: 'chain', pos, node, idents };
   }
 };
@@ -163,7 +182,13 @@ const declarations = (p: ParserCore, pipe: Pipe, context: string): void => {
 
 /** A pipeline up to `end` (the right delimiter, or `)` for a parenthesised one). */
 export const pipeline = (p: ParserCore, context: string, end: TokenKind): Pipe => {
-  const pipe: Pipe = { kind: 'pipe', pos: p.peekNonSpace().pos, isAssign: false, decls: [], cmds: [] };
+  const pipe: Pipe = {
+    kind: 'pipe',
+    pos: p.peekNonSpace().pos,
+    isAssign: false,
+    decls: [],
+    cmds: [],
+  };
   declarations(p, pipe, context);
   for (;;) {
     const token = p.nextNonSpace();

@@ -23,7 +23,7 @@ const isKeyword = (t: Token, word: string): boolean => t.kind === 'keyword' && t
 const describe = (t: Token): string => {
   if (t.kind === 'eof') return 'EOF';
   if (t.kind === 'keyword' || t.kind === 'dot' || t.kind === 'nil') return `<${t.text}>`;
-  const runes = [...t.text];
+  const runes = Array.from(t.text);
   return runes.length > 10 ? `${goQuote(runes.slice(0, 10).join(''))}...` : goQuote(t.text);
 };
 
@@ -128,7 +128,8 @@ class Parser implements ParserCore {
     if (existing !== undefined && !isEmptyBody(existing.body) && !isEmptyBody(body)) {
       this.errorf(`template: multiple definition of template ${goQuote(name)}`);
     }
-    if (existing === undefined || isEmptyBody(existing.body)) this.defs.set(name, { name, body, slots });
+    if (existing === undefined || isEmptyBody(existing.body))
+      this.defs.set(name, { name, body, slots });
   }
 
   /** Top level: text, actions and `define` clauses until EOF. */

@@ -19,14 +19,9 @@ export const formatNumber = (n: number): string => (isInt(n) ? String(n) : forma
 export const formatValue = (v: Value): string => {
   if (v === undefined) return '<no value>';
   if (v === null) return '<nil>';
-  switch (typeof v) {
-    case 'string':
-      return v;
-    case 'number':
-      return formatNumber(v);
-    case 'boolean':
-      return String(v);
-  }
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'boolean') return String(v);
   if (v instanceof StructValue) return `{${Object.values(v.fields).map(formatValue).join(' ')}}`;
   if (isList(v)) return `[${v.map(formatValue).join(' ')}]`;
   const entries = sortedKeys(v).map((k) => `${k}:${formatValue(v[k] as TemplateValue)}`);

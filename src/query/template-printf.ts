@@ -44,7 +44,7 @@ export const NO_FLAGS: Readonly<Spec> = Object.freeze({
 });
 
 const pad = (s: string, spec: Readonly<Spec>, zeroOk = spec.zero): string => {
-  const missing = (spec.width ?? 0) - [...s].length;
+  const missing = (spec.width ?? 0) - Array.from(s).length;
   if (missing <= 0) return s;
   if (spec.minus) return s + ' '.repeat(missing);
   if (!zeroOk) return ' '.repeat(missing) + s;
@@ -53,7 +53,9 @@ const pad = (s: string, spec: Readonly<Spec>, zeroOk = spec.zero): string => {
 };
 
 const badVerb = (verb: string, v: Value): string =>
-  v === null || v === undefined ? `%!${verb}(<nil>)` : `%!${verb}(${typeName(v)}=${formatValue(v)})`;
+  v === null || v === undefined
+    ? `%!${verb}(<nil>)`
+    : `%!${verb}(${typeName(v)}=${formatValue(v)})`;
 
 const signOf = (negative: boolean, spec: Readonly<Spec>): string =>
   negative ? '-' : spec.plus ? '+' : spec.space ? ' ' : '';
@@ -79,7 +81,8 @@ const formatInt = (n: number, verb: string, spec: Readonly<Spec>): string | unde
   if (radix === undefined) return undefined;
   let digits = Math.abs(n).toString(radix[0]);
   if (verb === 'X') digits = digits.toUpperCase();
-  if (spec.prec !== undefined) digits = spec.prec === 0 && n === 0 ? '' : digits.padStart(spec.prec, '0');
+  if (spec.prec !== undefined)
+    digits = spec.prec === 0 && n === 0 ? '' : digits.padStart(spec.prec, '0');
   const prefix = verb === 'O' || (spec.sharp && radix[1] !== '') ? radix[1] : '';
   return pad(signOf(n < 0, spec) + prefix + digits, spec, spec.zero && spec.prec === undefined);
 };
@@ -98,11 +101,20 @@ const formatFloat = (x: number, verb: string, spec: Readonly<Spec>): string | un
   return pad(sign + body, spec, spec.zero && special === undefined);
 };
 
+/** Go `strconv.CanBackquote`: no backquote, no control character but tab, no BOM. */
+const canBackquote = (s: string): boolean => {
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '`' || c === 0xfeff || c === 0x7f || (c < 0x20 && c !== 9)) return false;
+  }
+  return true;
+};
+
 const formatString = (s: string, verb: string, spec: Readonly<Spec>): string | undefined => {
-  const cut = spec.prec === undefined ? s : [...s].slice(0, spec.prec).join('');
+  const cut = spec.prec === undefined ? s : Array.from(s).slice(0, spec.prec).join('');
   if (verb === 's' || verb === 'v') return pad(cut, spec);
   if (verb === 'q') {
-    const raw = spec.sharp && !/[`\x00-\x08\x0a-\x1f\x7f]/.test(cut);
+    const raw = spec.sharp && canBackquote(cut);
     return pad(raw ? `\`${cut}\`` : goQuote(cut, spec.plus), spec);
   }
   if (verb !== 'x' && verb !== 'X') return undefined;
@@ -121,10 +133,15 @@ export const formatArg = (v: Value, verb: string, spec: Readonly<Spec>): string 
   let out: string | undefined;
   if (typeof v === 'boolean') out = verb === 't' || verb === 'v' ? pad(String(v), spec) : undefined;
   else if (typeof v === 'number') {
-    out = isInt(v) && !FLOAT_VERBS.includes(verb) ? formatInt(v, verb, spec) : formatFloat(v, verb, spec);
+    out =
+      isInt(v) && !FLOAT_VERBS.includes(verb)
+        ? formatInt(v, verb, spec)
+        : formatFloat(v, verb, spec);
   } else if (typeof v === 'string') out = formatString(v, verb, spec);
   else if (v instanceof StructValue) {
-    out = `{${Object.values(v.fields).map((f) => formatArg(f, verb, spec)).join(' ')}}`;
+    out = `{${Object.values(v.fields)
+      .map((f) => formatArg(f, verb, spec))
+      .join(' ')}}`;
   } else if (isList(v)) out = `[${v.map((e) => formatArg(e, verb, spec)).join(' ')}]`;
   else {
     const entries = sortedKeys(v).map(
@@ -171,8 +188,20 @@ const digitsAt = (format: string, i: number): [number | undefined, number] => {
 };
 
 /** Flags, width and precision after a `%` (Go `doPrintf`); returns the verb position. */
-const parseSpec = (format: string, start: number, cur: ArgCursor): { spec: Readonly<Spec>; at: number; out: string } => {
-  const spec: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: undefined, prec: undefined };
+const parseSpec = (
+  format: string,
+  start: number,
+  cur: ArgCursor,
+): { spec: Readonly<Spec>; at: number; out: string } => {
+  const spec: Spec = {
+    minus: false,
+    plus: false,
+    sharp: false,
+    space: false,
+    zero: false,
+    width: undefined,
+    prec: undefined,
+  };
   let i = start;
   let out = '';
   for (let c = format[i]; c !== undefined && '-+# 0'.includes(c); c = format[++i]) {
@@ -214,7 +243,7 @@ const parseSpec = (format: string, start: number, cur: ArgCursor): { spec: Reado
 export const sprintf = (format: string, args: readonly Value[]): string => {
   let out = '';
   const cur: ArgCursor = { args, num: 0, reordered: false, good: true };
-  for (let i = 0; i < format.length; ) {
+  for (let i = 0; i < format.length;) {
     const pct = format.indexOf('%', i);
     if (pct < 0) {
       out += format.slice(i);
@@ -236,7 +265,9 @@ export const sprintf = (format: string, args: readonly Value[]): string => {
     else out += formatArg(args[cur.num++], verb, parsed.spec);
   }
   if (!cur.reordered && cur.num < args.length) {
-    const extra = args.slice(cur.num).map((a) => (a === null || a === undefined ? '<nil>' : `${typeName(a)}=${formatValue(a)}`));
+    const extra = args
+      .slice(cur.num)
+      .map((a) => (a === null || a === undefined ? '<nil>' : `${typeName(a)}=${formatValue(a)}`));
     out += `%!(EXTRA ${extra.join(', ')})`;
   }
   return out;

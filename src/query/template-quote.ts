@@ -40,6 +40,7 @@ export const goQuote = (s: string, asciiOnly = false): string => {
 
 /** Go `strconv.QuoteRune`: `'a'`, `'\n'`. */
 export const goQuoteRune = (codePoint: number, asciiOnly = false): string => {
-  const valid = codePoint >= 0 && codePoint <= 0x10ffff && !(codePoint >= 0xd800 && codePoint <= 0xdfff);
+  const valid =
+    codePoint >= 0 && codePoint <= 0x10ffff && !(codePoint >= 0xd800 && codePoint <= 0xdfff);
   return `'${escapeRune(String.fromCodePoint(valid ? codePoint : 0xfffd), "'", asciiOnly)}'`;
 };

@@ -7,11 +7,7 @@
 
 /** A value the caller may pass in the data. */
 export type TemplateValue =
-  | string
-  | number
-  | boolean
-  | readonly TemplateValue[]
-  | { readonly [key: string]: TemplateValue };
+  string | number | boolean | readonly TemplateValue[] | { readonly [key: string]: TemplateValue };
 
 /** The data a template renders: its keys are the struct fields (`.Series`, `.Resource`). */
 export type TemplateData = { readonly [key: string]: TemplateValue };
@@ -44,20 +40,19 @@ export const isInt = (n: number): boolean => Number.isInteger(n) && !Object.is(n
 const elemType = (values: readonly TemplateValue[]): string => {
   const types = new Set(values.map((v) => typeName(v)));
   const [only] = types;
-  return types.size === 0 ? 'string' : types.size === 1 && only !== undefined ? only : 'interface {}';
+  return types.size === 0
+    ? 'string'
+    : types.size === 1 && only !== undefined
+      ? only
+      : 'interface {}';
 };
 
 /** A Go-like type name for messages: `string`, `int`, `[]string`, `map[string]string`. */
 export const typeName = (v: Value): string => {
   if (v === undefined || v === null) return '<nil>';
-  switch (typeof v) {
-    case 'string':
-      return 'string';
-    case 'boolean':
-      return 'bool';
-    case 'number':
-      return isInt(v) ? 'int' : 'float64';
-  }
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return isInt(v) ? 'int' : 'float64';
   if (v instanceof StructValue) return 'struct';
   if (isList(v)) return `[]${elemType(v)}`;
   return `map[string]${elemType(Object.values(v))}`;
@@ -79,14 +74,9 @@ export const zeroElement = (map: TemplateRecord): Value => {
 /** Go's truth for `if`, `with`, `and`, `or`, `not`: non-zero, non-empty. */
 export const truth = (v: Value): boolean => {
   if (v === undefined || v === null) return false;
-  switch (typeof v) {
-    case 'string':
-      return v.length > 0;
-    case 'number':
-      return v !== 0;
-    case 'boolean':
-      return v;
-  }
+  if (typeof v === 'string') return v.length > 0;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'boolean') return v;
   if (v instanceof StructValue) return true;
   return isList(v) ? v.length > 0 : Object.keys(v).length > 0;
 };
@@ -94,7 +84,7 @@ export const truth = (v: Value): boolean => {
 /** Map keys in Go's printing and ranging order (sorted). */
 export const sortedKeys = (map: TemplateRecord): string[] => Object.keys(map).sort();
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[^\u0080-\uffff]*$/;
 
 /** Go's `len` of a string: its UTF-8 byte count. */
 export const byteLength = (s: string): number =>

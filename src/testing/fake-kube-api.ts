@@ -2,7 +2,7 @@
  * An in-process fake kube-apiserver for integration tests: discovery documents, label-filtered
  * and paginated lists of pods/namespaces/nodes/deployments, request recording and per-path
  * overrides. Plain HTTP on 127.0.0.1, random port. It stands in for a real cluster only in unit
- * and integration tests; end-to-end tests run against a real cluster (kind) instead.
+ * and integration tests; end-to-end tests run against the real local cluster instead.
  */
 import {
   createServer,

@@ -1,0 +1,98 @@
+/**
+ * `npm run bench`: throughput and latency of the custom-metrics `pods/*` route over 100 pods,
+ * adapter (HTTPS, real Prometheus behind it) beside Prometheus hit directly with the very same
+ * PromQL. The ratio is the adapter's overhead. Both are measured in this run, on this machine.
+ * Everything listens on 127.0.0.1 and stops by itself.
+ */
+import { createServer } from 'node:http';
+import autocannon from 'autocannon';
+import { allowEveryAccessReview, kubeconfigFor, startAdapter } from '../integration/harness.ts';
+import { createFakeKubeApi } from '../testing/fake-kube-api.ts';
+import { startPrometheus } from '../testing/prometheus-server.ts';
+import { waitFor } from '../testing/processes.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PODS = 100;
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = 16;
+
+/** One exporter serving a growing counter for each of the 100 pods. */
+const startExporter = async () => {
+  const started = Date.now();
+  const server = createServer((_req, res) => {
+    const t = (Date.now() - started) / 1000;
+    const lines = Array.from(
+      { length: PODS },
+      (_, i) => `http_requests_total{namespace="default",pod="pod-${i}"} ${Math.floor(t * (i + 1))}`,
+    );
+    res.end(`# TYPE http_requests_total counter\n${lines.join('\n')}\n`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { port, stop: () => new Promise<void>((r) => server.close(() => r())) };
+};
+
+interface Result {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+const load = async (url: string, tls: boolean): Promise<Result> => {
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...(tls ? { tlsOptions: { rejectUnauthorized: false } } : {}),
+  } as autocannon.Options);
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+  };
+};
+
+const main = async (): Promise<void> => {
+  const dir = await mkdtemp(join(tmpdir(), 'k8spa-bench-'));
+  const exporter = await startExporter();
+  const prometheus = await startPrometheus([{ address: `127.0.0.1:${exporter.port}`, labels: {} }]);
+  const kube = createFakeKubeApi();
+  kube.setPods('default', Array.from({ length: PODS }, (_, i) => ({ name: `pod-${i}`, labels: { app: 'bench' } })));
+  kube.setNamespaces([{ name: 'default' }]);
+  allowEveryAccessReview(kube);
+  const kubeServer = await kube.start();
+  await writeFile(join(dir, 'kubeconfig'), kubeconfigFor(kubeServer.url));
+  const adapter = await startAdapter({ dir, prometheusUrl: prometheus.url }, ['--rate-interval=1m']);
+  try {
+    const path = '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests?labelSelector=app%3Dbench';
+    await waitFor('100 pods served', async () => {
+      const res = await adapter.get(path);
+      return res.status === 200 && (JSON.parse(res.body) as { items: unknown[] }).items.length === PODS ? true : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const names = Array.from({ length: PODS }, (_, i) => `pod-${i}`).join('|');
+    const promql = `sum(rate(http_requests_total{namespace="default",pod=~"${names}"}[1m])) by (pod)`;
+    const direct = await load(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`, false);
+    const viaAdapter = await load(`https://127.0.0.1:${adapter.port}${path}`, true);
+    const report = {
+      pods: PODS,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      prometheusDirect: direct,
+      adapter: viaAdapter,
+      throughputRatio: Number((viaAdapter.rps / direct.rps).toFixed(3)),
+      p50Ratio: Number((viaAdapter.p50 / Math.max(direct.p50, 0.001)).toFixed(2)),
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await adapter.stop();
+    await Promise.allSettled([kubeServer.stop(), prometheus.stop(), exporter.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+await main();

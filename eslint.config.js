@@ -11,13 +11,18 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unnecessary-condition': 'off',
       'max-depth': ['error', 4],
       'max-params': ['error', 5],
@@ -25,12 +30,18 @@ export default tseslint.config(
   },
   {
     files: ['src/naming/**', 'src/query/**'],
-    rules: noImport(['**/prometheus/**', '**/api/**', '**/provider/**', '**/discovery/**'], 'naming/ and query/ are pure stages'),
+    rules: noImport(
+      ['**/prometheus/**', '**/api/**', '**/provider/**', '**/discovery/**'],
+      'naming/ and query/ are pure stages',
+    ),
   },
   {
     files: ['src/api/**'],
     ignores: ['src/api/**/*.test.ts'],
-    rules: noImport(['**/prometheus/**', '**/naming/**', '**/query/**', '**/discovery/**'], 'api/ knows nothing of Prometheus'),
+    rules: noImport(
+      ['**/prometheus/**', '**/naming/**', '**/query/**', '**/discovery/**'],
+      'api/ knows nothing of Prometheus',
+    ),
   },
   {
     files: ['**/*.test.ts'],

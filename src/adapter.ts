@@ -46,11 +46,16 @@ const firstResourceMap = async (kube: KubeClient, ctx: AdapterContext): Promise<
     try {
       const found = await discoverResources(kube, ctx.signal);
       if (found.failedGroups.length > 0) {
-        ctx.logger.info('some API groups could not be discovered', { groups: found.failedGroups }, 1);
+        ctx.logger.info(
+          'some API groups could not be discovered',
+          { groups: found.failedGroups },
+          1,
+        );
       }
       return found.map;
     } catch (err) {
-      if (attempt >= 10 || ctx.signal.aborted) throw new Error('unable to discover cluster resources', { cause: err });
+      if (attempt >= 10 || ctx.signal.aborted)
+        throw new Error('unable to discover cluster resources', { cause: err });
       ctx.logger.error('resource discovery failed; retrying', { attempt, err });
       await sleep(Math.min(1000 * 2 ** attempt, 10_000), ctx.signal);
     }
@@ -58,20 +63,30 @@ const firstResourceMap = async (kube: KubeClient, ctx: AdapterContext): Promise<
 };
 
 const kubeClientFor = (options: Options): KubeClient =>
-  createKubeClient(options.listerKubeconfig === '' ? inClusterConfig() : loadKubeconfig(options.listerKubeconfig), {
-    qps: options.clientQps,
-    burst: options.clientBurst,
-    userAgent: `k8s-prometheus-adapter/${VERSION}`,
-  });
+  createKubeClient(
+    options.listerKubeconfig === '' ? inClusterConfig() : loadKubeconfig(options.listerKubeconfig),
+    {
+      qps: options.clientQps,
+      burst: options.clientBurst,
+      userAgent: `k8s-prometheus-adapter/${VERSION}`,
+    },
+  );
 
-export const startAdapter = async (options: Options, ctx: AdapterContext): Promise<RunningAdapter> => {
+export const startAdapter = async (
+  options: Options,
+  ctx: AdapterContext,
+): Promise<RunningAdapter> => {
   const { logger, signal } = ctx;
   const loaded = await readConfig(options.configFile, options.rateIntervalMs);
   const configProblems = ctx.checkConfig(loaded.config);
   if (configProblems.length > 0) throw new Error(configProblems.join('; '));
   const kube = kubeClientFor(options);
   let state: RulesState = compileState(loaded, await firstResourceMap(kube, ctx));
-  logger.info('config compiled', { rules: state.rules.length, config: options.configFile || '<default>' }, 4);
+  logger.info(
+    'config compiled',
+    { rules: state.rules.length, config: options.configFile || '<default>' },
+    4,
+  );
 
   const metrics = createSelfMetrics({ processMetrics: true });
   const prometheus = createPrometheusClient({
@@ -140,7 +155,7 @@ export const startAdapter = async (options: Options, ctx: AdapterContext): Promi
     ...(hasKind('custom')
       ? {
           custom: createCustomProvider({
-            index: relister.current,
+            index: () => relister.current(),
             resources: () => state.resources,
             prometheus,
             listObjectNames: (info, ns, sel, s) => listObjectNames(kube, info, ns, sel, s),
@@ -150,7 +165,14 @@ export const startAdapter = async (options: Options, ctx: AdapterContext): Promi
         }
       : {}),
     ...(hasKind('external')
-      ? { external: createExternalProvider({ index: relister.current, prometheus, now: Date.now, logger }) }
+      ? {
+          external: createExternalProvider({
+            index: () => relister.current(),
+            prometheus,
+            now: Date.now,
+            logger,
+          }),
+        }
       : {}),
     extraGroups,
     health: createHealthSource({
@@ -161,7 +183,10 @@ export const startAdapter = async (options: Options, ctx: AdapterContext): Promi
       relisting,
       extraReady: () =>
         pods && nodes
-          ? { 'informer-sync': pods.hasSynced() && nodes.hasSynced() ? undefined : 'caches not synced' }
+          ? {
+              'informer-sync':
+                pods.hasSynced() && nodes.hasSynced() ? undefined : 'caches not synced',
+            }
           : {},
     }),
     metricsText: metrics.text,
@@ -170,7 +195,10 @@ export const startAdapter = async (options: Options, ctx: AdapterContext): Promi
     logger,
     serverAddress: `:${options.securePort}`,
     onRequest: (r) => {
-      metrics.countRequest(r.attributes && 'group' in r.attributes ? String(r.attributes.group) : '', r.code);
+      metrics.countRequest(
+        r.attributes && 'group' in r.attributes ? String(r.attributes.group) : '',
+        r.code,
+      );
     },
   });
 
@@ -178,11 +206,15 @@ export const startAdapter = async (options: Options, ctx: AdapterContext): Promi
     bindAddress: options.bindAddress,
     port: options.securePort,
     certDir: options.certDir,
-    ...(options.tlsCertFile === '' ? {} : { certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile }),
+    ...(options.tlsCertFile === ''
+      ? {}
+      : { certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile }),
     tlsMinVersion: options.tlsMinVersion,
     cipherSuites: options.tlsCipherSuites,
     disableHttp2: options.disableHttp2,
-    ...(options.http2MaxStreamsPerConnection > 0 ? { http2MaxStreams: options.http2MaxStreamsPerConnection } : {}),
+    ...(options.http2MaxStreamsPerConnection > 0
+      ? { http2MaxStreams: options.http2MaxStreamsPerConnection }
+      : {}),
     identify: security.identify,
     logger,
   });
@@ -197,7 +229,14 @@ export const startAdapter = async (options: Options, ctx: AdapterContext): Promi
   const done = (async () => {
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => { resolve(); }, { once: true });
+      else
+        signal.addEventListener(
+          'abort',
+          () => {
+            resolve();
+          },
+          { once: true },
+        );
     });
     await server.close();
     await Promise.allSettled(loops);

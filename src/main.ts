@@ -36,8 +36,12 @@ const serve = async (options: Options): Promise<void> => {
     logger.info('shutting down', { signal });
     controller.abort();
   };
-  process.on('SIGTERM', () => { onSignal('SIGTERM'); });
-  process.on('SIGINT', () => { onSignal('SIGINT'); });
+  process.on('SIGTERM', () => {
+    onSignal('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    onSignal('SIGINT');
+  });
   try {
     const adapter = await startAdapter(options, {
       logger,
@@ -47,7 +51,8 @@ const serve = async (options: Options): Promise<void> => {
     await adapter.done;
     process.exit(0);
   } catch (err) {
-    if (err instanceof ConfigError) fail(`unable to load metrics discovery config:\n${err.message}`, 1);
+    if (err instanceof ConfigError)
+      fail(`unable to load metrics discovery config:\n${err.message}`, 1);
     logger.error('fatal', { err });
     fail(`fatal: ${err instanceof Error ? err.message : String(err)}`, 255);
   }
@@ -59,7 +64,10 @@ const main = async (argv: readonly string[]): Promise<void> => {
     parsed = parseArgs(argv);
   } catch (err) {
     if (err instanceof OptionsError) {
-      fail(`${err.message}\n${usage(argv[0] === 'config-gen' ? 'config-gen' : 'serve')}`, err.exitCode);
+      fail(
+        `${err.message}\n${usage(argv[0] === 'config-gen' ? 'config-gen' : 'serve')}`,
+        err.exitCode,
+      );
     }
     throw err;
   }

@@ -14,7 +14,11 @@ import type { AppDeps } from './api/app.ts';
 import type { Identify } from './api/serve-handler.ts';
 import { createKubeClient, type KubeClient } from './kubernetes/client.ts';
 import { startAuthConfigSource } from './kubernetes/extension-auth-config.ts';
-import { inClusterConfig, loadKubeconfig, type ClusterConnection } from './kubernetes/kubeconfig.ts';
+import {
+  inClusterConfig,
+  loadKubeconfig,
+  type ClusterConnection,
+} from './kubernetes/kubeconfig.ts';
 import { createReviewClient } from './kubernetes/reviews.ts';
 import type { Logger } from './log.ts';
 import type { Options } from './options.ts';
@@ -34,23 +38,35 @@ const connectionFor = (explicit: string, lister: string): ClusterConnection => {
 
 /** upstream's delegated clients: QPS 200, burst 400, 10 s per call. */
 const reviewClient = (conn: ClusterConnection): KubeClient =>
-  createKubeClient(conn, { qps: 200, burst: 400, timeoutMs: 10_000, userAgent: 'k8s-prometheus-adapter/auth' });
+  createKubeClient(conn, {
+    qps: 200,
+    burst: 400,
+    timeoutMs: 10_000,
+    userAgent: 'k8s-prometheus-adapter/auth',
+  });
 
 export const startSecurity = async (
   options: Options,
   ctx: { readonly logger: Logger; readonly signal: AbortSignal },
 ): Promise<Security> => {
   compileAlwaysAllowPaths(options.authorizationAlwaysAllowPaths);
-  const authnKube = reviewClient(connectionFor(options.authenticationKubeconfig, options.listerKubeconfig));
+  const authnKube = reviewClient(
+    connectionFor(options.authenticationKubeconfig, options.listerKubeconfig),
+  );
   const authzKube =
     options.authorizationKubeconfig === options.authenticationKubeconfig
       ? authnKube
       : reviewClient(connectionFor(options.authorizationKubeconfig, options.listerKubeconfig));
   const log = ctx.logger;
-  const source = await startAuthConfigSource({ flags: options, client: authnKube, log, signal: ctx.signal });
+  const source = await startAuthConfigSource({
+    flags: options,
+    client: authnKube,
+    log,
+    signal: ctx.signal,
+  });
   const authnReviews = createReviewClient(authnKube);
   const authenticate = createAuthenticator({
-    config: source.current,
+    config: () => source.current(),
     log,
     token: createTokenAuthenticator({
       review: authnReviews.tokenReview,

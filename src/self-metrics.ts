@@ -9,10 +9,10 @@ import type { RelistObserver } from './discovery/relister.ts';
 export interface SelfMetrics {
   readonly registry: Registry;
   /** For the Prometheus client: observed for successes and API errors, as upstream. */
-  observePrometheusRequest(path: string, server: string, seconds: number): void;
-  countRequest(group: string, code: number): void;
+  readonly observePrometheusRequest: (path: string, server: string, seconds: number) => void;
+  readonly countRequest: (group: string, code: number) => void;
   readonly relist: RelistObserver;
-  text(): Promise<{ contentType: string; body: string }>;
+  readonly text: () => Promise<{ contentType: string; body: string }>;
 }
 
 export const createSelfMetrics = (options: { readonly processMetrics: boolean }): SelfMetrics => {

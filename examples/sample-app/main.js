@@ -38,7 +38,9 @@ const server = createServer((req, res) => {
     counts.queueDepth = depth;
   }
   res.writeHead(200, { 'content-type': 'text/plain' });
-  res.end(`Hello! My name is ${process.env.HOSTNAME ?? 'sample-app'}. I have served ${counts.requests} requests so far.\n`);
+  res.end(
+    `Hello! My name is ${process.env.HOSTNAME ?? 'sample-app'}. I have served ${counts.requests} requests so far.\n`,
+  );
 });
 
 server.keepAliveTimeout = 5_000;

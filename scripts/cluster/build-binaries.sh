@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, kube-controller-manager, kubectl and etcd from Go modules (Go module proxy),
-# cached outside the repository, keyed by version. Shows progress; idempotent.
+# and Prometheus with Kubernetes service discovery (Debian's package is built without it), cached
+# outside the repository, keyed by version. Shows progress; idempotent. Prints the bin directory.
 set -euo pipefail
 KUBE_VERSION="${KUBE_VERSION:-v1.34.4}"
+# Go module version of Prometheus v3.10.0 (its releases are published as v0.3xx.y modules).
+PROM_MODULE_VERSION="${PROM_MODULE_VERSION:-v0.310.0}"
 CACHE_ROOT="${K8S_PA_CACHE:-$HOME/.cache/k8s-prometheus-adapter}"
 OUT="$CACHE_ROOT/kube-$KUBE_VERSION"
 BIN="$OUT/bin"
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-if [[ -x "$BIN/kube-apiserver" && -x "$BIN/kube-controller-manager" && -x "$BIN/kubectl" && -x "$BIN/etcd" ]]; then
+if [[ -x "$BIN/kube-apiserver" && -x "$BIN/kube-controller-manager" && -x "$BIN/kubectl" && -x "$BIN/etcd" && -x "$BIN/prometheus" ]]; then
   log "cached: $BIN"
   echo "$BIN"
   exit 0
@@ -69,5 +72,25 @@ if [[ ! -x "$BIN/etcd" ]]; then
   start=$SECONDS; log "building etcd $etcd_ver"
   CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3 && mv "$BIN/etcd.tmp" "$BIN/etcd"
   log "built etcd in $((SECONDS - start))s"
+fi
+
+if [[ ! -x "$BIN/prometheus" ]]; then
+  mkdir -p "$OUT/prometheus" && cd "$OUT/prometheus"
+  [[ -f go.mod ]] || go mod init k8s-pa-prometheus-build >/dev/null 2>&1
+  # Prometheus's own go.mod pins cloud.google.com/go with a replace; replaces are not inherited.
+  go mod edit -require="github.com/prometheus/prometheus@$PROM_MODULE_VERSION" \
+    -replace cloud.google.com/go=cloud.google.com/go@v0.123.0 -go=1.25.0
+  minor=$(echo "$PROM_MODULE_VERSION" | cut -d. -f2)
+  prom_version="3.$((10#$minor - 300)).$(echo "$PROM_MODULE_VERSION" | cut -d. -f3)"
+  start=$SECONDS; log "building prometheus $prom_version (Kubernetes service discovery only)"
+  ( while sleep 30; do log "  … prometheus still building ($((SECONDS - start))s)"; done ) &
+  ticker=$!
+  if CGO_ENABLED=0 go build -mod=mod -trimpath -tags remove_all_sd,enable_kubernetes_sd \
+    -ldflags "-s -w -X github.com/prometheus/common/version.Version=$prom_version" \
+    -o "$BIN/prometheus.tmp" github.com/prometheus/prometheus/cmd/prometheus; then
+    kill "$ticker" 2>/dev/null; mv "$BIN/prometheus.tmp" "$BIN/prometheus"; log "built prometheus in $((SECONDS - start))s"
+  else
+    kill "$ticker" 2>/dev/null; log "FAILED to build prometheus"; exit 1
+  fi
 fi
 echo "$BIN"

@@ -25,14 +25,21 @@ const startExporter = async () => {
     const t = (Date.now() - started) / 1000;
     const lines = Array.from(
       { length: PODS },
-      (_, i) => `http_requests_total{namespace="default",pod="pod-${i}"} ${Math.floor(t * (i + 1))}`,
+      (_, i) =>
+        `http_requests_total{namespace="default",pod="pod-${i}"} ${Math.floor(t * (i + 1))}`,
     );
     res.end(`# TYPE http_requests_total counter\n${lines.join('\n')}\n`);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return { port, stop: () => new Promise<void>((r) => server.close(() => r())) };
+  const stop = () =>
+    new Promise<void>((r) => {
+      server.close(() => {
+        r();
+      });
+    });
+  return { port, stop };
 };
 
 interface Result {
@@ -48,7 +55,7 @@ const load = async (url: string, tls: boolean): Promise<Result> => {
     connections: CONNECTIONS,
     duration: SECONDS,
     ...(tls ? { tlsOptions: { rejectUnauthorized: false } } : {}),
-  } as autocannon.Options);
+  });
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -62,21 +69,37 @@ const main = async (): Promise<void> => {
   const exporter = await startExporter();
   const prometheus = await startPrometheus([{ address: `127.0.0.1:${exporter.port}`, labels: {} }]);
   const kube = createFakeKubeApi();
-  kube.setPods('default', Array.from({ length: PODS }, (_, i) => ({ name: `pod-${i}`, labels: { app: 'bench' } })));
+  kube.setPods(
+    'default',
+    Array.from({ length: PODS }, (_, i) => ({ name: `pod-${i}`, labels: { app: 'bench' } })),
+  );
   kube.setNamespaces([{ name: 'default' }]);
   allowEveryAccessReview(kube);
   const kubeServer = await kube.start();
   await writeFile(join(dir, 'kubeconfig'), kubeconfigFor(kubeServer.url));
-  const adapter = await startAdapter({ dir, prometheusUrl: prometheus.url }, ['--rate-interval=1m']);
+  const adapter = await startAdapter({ dir, prometheusUrl: prometheus.url }, [
+    '--rate-interval=1m',
+  ]);
   try {
-    const path = '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests?labelSelector=app%3Dbench';
-    await waitFor('100 pods served', async () => {
-      const res = await adapter.get(path);
-      return res.status === 200 && (JSON.parse(res.body) as { items: unknown[] }).items.length === PODS ? true : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const path =
+      '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests?labelSelector=app%3Dbench';
+    await waitFor(
+      '100 pods served',
+      async () => {
+        const res = await adapter.get(path);
+        return res.status === 200 &&
+          (JSON.parse(res.body) as { items: unknown[] }).items.length === PODS
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
     const names = Array.from({ length: PODS }, (_, i) => `pod-${i}`).join('|');
     const promql = `sum(rate(http_requests_total{namespace="default",pod=~"${names}"}[1m])) by (pod)`;
-    const direct = await load(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`, false);
+    const direct = await load(
+      `${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`,
+      false,
+    );
     const viaAdapter = await load(`https://127.0.0.1:${adapter.port}${path}`, true);
     const report = {
       pods: PODS,

@@ -55,7 +55,8 @@ const compileOne = (
   );
   const converter = tryAt('resources', () => {
     const c = compileResourceConverter(rule.resources, resources);
-    for (const resource of ['pods', 'namespaces', 'nodes']) c.labelForResource({ group: '', resource });
+    for (const resource of ['pods', 'namespaces', 'nodes'])
+      c.labelForResource({ group: '', resource });
     return c;
   });
   if (!containerQuery || !nodeQuery || !converter) return undefined;

@@ -54,8 +54,10 @@ const compileOne = (
   problems: RuleProblem[],
 ): CompiledRule | undefined => {
   const { path } = where;
-  const filter = attempt(problems, `${path}.seriesFilters`, () => compileSeriesFilter(rule));
   const naming = attempt(problems, `${path}.name`, () => compileNameMapping(rule));
+  // The implicit `is: name.matches` filter would report a broken `matches` a second time.
+  const filterProblems = naming === undefined && !rule.seriesFilters?.length ? [] : problems;
+  const filter = attempt(filterProblems, `${path}.seriesFilters`, () => compileSeriesFilter(rule));
   const converter = attempt(problems, `${path}.resources`, () =>
     compileResourceConverter(rule.resources, resources),
   );

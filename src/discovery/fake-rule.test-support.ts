@@ -4,6 +4,7 @@
  */
 import type { CompiledRule, RuleKind } from './compiled-rule.ts';
 import type { GroupResource } from '../kubernetes/types.ts';
+import { compileTemplate } from '../query/template.ts';
 
 const KNOWN: Readonly<Record<string, GroupResource>> = {
   pod: { group: '', resource: 'pods' },
@@ -26,5 +27,5 @@ export const fakeRule = (options: {
   resourcesFor: (labels) => labels.flatMap((l) => (KNOWN[l] ? [KNOWN[l]] : [])),
   labelFor: (gr) => gr.resource.replace(/s$/, ''),
   namespaced: true,
-  metricsQuery: { render: (d) => `sum(${String(d['Series'])}{${String(d['LabelMatchers'])}}) by (${String(d['GroupBy'])})` },
+  metricsQuery: compileTemplate('sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)'),
 });

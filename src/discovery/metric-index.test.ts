@@ -26,7 +26,10 @@ describe('metric index', () => {
       index.findCustom({ group: '', resource: 'pods' }, true, 'http_requests')?.seriesName,
       'http_requests_total',
     );
-    assert.equal(index.findCustom({ group: '', resource: 'pods' }, false, 'http_requests'), undefined);
+    assert.equal(
+      index.findCustom({ group: '', resource: 'pods' }, false, 'http_requests'),
+      undefined,
+    );
   });
 
   it('keeps only what requests need: size does not grow with series per metric', () => {
@@ -42,7 +45,10 @@ describe('metric index', () => {
     const second = fakeRule({ seriesQuery: 'b', path: 'rules[1]' });
     const s = [series('m', { pod: 'p' })];
     const index = buildIndex([contributionOf(first, s), contributionOf(second, s)], 1);
-    assert.equal(index.findCustom({ group: '', resource: 'pods' }, true, 'm')?.rule.path, 'rules[1]');
+    assert.equal(
+      index.findCustom({ group: '', resource: 'pods' }, true, 'm')?.rule.path,
+      'rules[1]',
+    );
   });
 
   it('indexes external rules by metric name only', () => {

@@ -84,7 +84,10 @@ const byCustom = (a: CustomEntry, b: CustomEntry): number =>
   a.metric.localeCompare(b.metric);
 
 /** Later rules overwrite earlier ones for the same key, as upstream's registry does. */
-export const buildIndex = (contributions: readonly RuleContribution[], now: number): MetricIndex => {
+export const buildIndex = (
+  contributions: readonly RuleContribution[],
+  now: number,
+): MetricIndex => {
   const custom = new Map<string, CustomEntry>();
   const external = new Map<string, ExternalEntry>();
   for (const c of contributions) {

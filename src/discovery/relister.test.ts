@@ -42,7 +42,13 @@ describe('relister', () => {
     const index = await relister.runOnce();
     assert.deepEqual(client.calls.map((c) => c.match).sort(), ['qa', 'qb']);
     assert.ok(client.calls.every((c) => c.start === 940));
-    assert.deepEqual(index.listCustom().map((e) => e.metric).sort(), ['b', 'm', 'x_m']);
+    assert.deepEqual(
+      index
+        .listCustom()
+        .map((e) => e.metric)
+        .sort(),
+      ['b', 'm', 'x_m'],
+    );
   });
 
   it('a failing query keeps only its own rules at their last good entries', async () => {
@@ -63,7 +69,10 @@ describe('relister', () => {
     answers.set('qa', new Error('boom'));
     answers.set('qb', [{ name: 'b2', labels: { pod: 'p' } }]);
     const index = await relister.runOnce();
-    assert.deepEqual(index.listCustom().map((e) => e.metric), ['a1', 'b2']);
+    assert.deepEqual(
+      index.listCustom().map((e) => e.metric),
+      ['a1', 'b2'],
+    );
     assert.deepEqual(relister.status().failing, ['qa']);
   });
 
@@ -71,7 +80,13 @@ describe('relister', () => {
     const controller = new AbortController();
     let runs = 0;
     const relister = createRelister({
-      client: { series: () => { runs += 1; if (runs === 2) controller.abort(); return Promise.resolve([]); } },
+      client: {
+        series: () => {
+          runs += 1;
+          if (runs === 2) controller.abort();
+          return Promise.resolve([]);
+        },
+      },
       rules: () => [ruleA],
       intervalMs: 1,
       maxAgeMs: 1,

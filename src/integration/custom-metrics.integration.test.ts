@@ -28,7 +28,10 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
 
   before(async () => {
     h = await startHarness(3);
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, ['--rate-interval=30s', '--v=6']);
+    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, [
+      '--rate-interval=30s',
+      '--v=6',
+    ]);
   });
   after(async () => {
     await adapter?.stop();
@@ -52,19 +55,28 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
   it('pods/* by label selector equals what Prometheus computes at the same time', async () => {
     await h.apps[0]!.hit(40);
     await h.apps[1]!.hit(10);
-    // Wait until Prometheus has scraped the new counts (a non-zero rate for pod 0).
-    await waitFor('prometheus sees traffic', async () => {
-      const r = (await h.prometheus.query('rate(http_requests_total{pod="sample-app-0"}[30s])')) as {
-        result: { value: [number, string] }[];
-      };
-      return Number(r.result[0]?.value[1] ?? 0) > 0 ? true : undefined;
-    }, { timeoutMs: 20_000 });
-
+    // Wait until Prometheus has a rate for every pod (two scrapes each) and sees pod 0's traffic.
+    await waitFor(
+      'prometheus sees traffic',
+      async () => {
+        const r = (await h.prometheus.query(
+          'rate(http_requests_total{namespace="default"}[30s])',
+        )) as { result: { metric: { pod: string }; value: [number, string] }[] };
+        const pod0 = r.result.find((x) => x.metric.pod === 'sample-app-0');
+        return r.result.length === 3 && Number(pod0?.value[1] ?? 0) > 0 ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     const before = h.proxy.queries.length;
-    const res = await adapter.get(`${V1}/namespaces/default/pods/*/http_requests?labelSelector=app%3Dsample-app`);
+    const res = await adapter.get(
+      `${V1}/namespaces/default/pods/*/http_requests?labelSelector=app%3Dsample-app`,
+    );
     assert.equal(res.status, 200, res.body);
     const got = items(res.body);
-    assert.deepEqual(got.map((i) => i.describedObject['name']), ['sample-app-0', 'sample-app-1', 'sample-app-2']);
+    assert.deepEqual(
+      got.map((i) => i.describedObject['name']),
+      ['sample-app-0', 'sample-app-1', 'sample-app-2'],
+    );
 
     const sent = h.proxy.queries.slice(before).at(-1);
     assert.ok(sent, 'the adapter queried Prometheus');
@@ -81,10 +93,15 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
       const want = direct.result.find((r) => r.metric.pod === item.describedObject['name']);
       assert.ok(want, `prometheus has ${item.describedObject['name']}`);
       assert.equal(item.value, quantityFromFloat(Number(want.value[1]), 'DecimalSI'));
-      assert.equal(Date.parse(item.timestamp) / 1000, Math.floor(Number(want.value[0])));
+      assert.equal(Date.parse(item.timestamp) / 1000, Math.floor(want.value[0]));
     }
     assert.notEqual(got[0]!.value, '0');
-    assert.deepEqual(got[0]!.describedObject, { kind: 'Pod', namespace: 'default', name: 'sample-app-0', apiVersion: 'v1' });
+    assert.deepEqual(got[0]!.describedObject, {
+      kind: 'Pod',
+      namespace: 'default',
+      name: 'sample-app-0',
+      apiVersion: 'v1',
+    });
   });
 
   it('rises after requests are sent', async () => {
@@ -92,19 +109,35 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
     const first = items((await adapter.get(path)).body)[0]!;
     assert.equal(first.value, '0');
     await h.apps[2]!.hit(60);
-    await waitFor('sample-app-2 rate above zero', async () => {
-      const now = items((await adapter.get(path)).body)[0]!;
-      return now.value !== '0' ? now : undefined;
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      'sample-app-2 rate above zero',
+      async () => {
+        const now = items((await adapter.get(path)).body)[0]!;
+        return now.value !== '0' ? now : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
   });
 
   it('serves single objects, root-scoped objects and namespace metrics, in both versions', async () => {
     const cases = [
-      { path: `${V1}/namespaces/default/pods/sample-app-0/http_requests`, kind: 'Pod', name: 'sample-app-0' },
-      { path: `${V2}/namespaces/default/pods/sample-app-0/http_requests`, kind: 'Pod', name: 'sample-app-0' },
+      {
+        path: `${V1}/namespaces/default/pods/sample-app-0/http_requests`,
+        kind: 'Pod',
+        name: 'sample-app-0',
+      },
+      {
+        path: `${V2}/namespaces/default/pods/sample-app-0/http_requests`,
+        kind: 'Pod',
+        name: 'sample-app-0',
+      },
       { path: `${V1}/nodes/node-1/http_requests`, kind: 'Node', name: 'node-1' },
       { path: `${V1}/nodes/*/http_requests`, kind: 'Node', name: 'node-1' },
-      { path: `${V1}/namespaces/default/metrics/http_requests`, kind: 'Namespace', name: 'default' },
+      {
+        path: `${V1}/namespaces/default/metrics/http_requests`,
+        kind: 'Namespace',
+        name: 'default',
+      },
     ];
     for (const c of cases) {
       const res = await adapter.get(c.path);
@@ -119,7 +152,10 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
 
   it('answers unknown metrics and objects with NotFound Status', async () => {
     const cases = [
-      { path: `${V1}/namespaces/default/pods/*/nope`, message: 'the server could not find the metric nope for pods' },
+      {
+        path: `${V1}/namespaces/default/pods/*/nope`,
+        message: 'the server could not find the metric nope for pods',
+      },
       {
         path: `${V1}/namespaces/default/pods/missing/http_requests`,
         message: 'the server could not find the metric http_requests for pods missing',
@@ -129,14 +165,23 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
       const res = await adapter.get(c.path);
       assert.equal(res.status, 404);
       const status = JSON.parse(res.body) as { kind: string; reason: string; message: string };
-      assert.deepEqual([status.kind, status.reason, status.message], ['Status', 'NotFound', c.message]);
+      assert.deepEqual(
+        [status.kind, status.reason, status.message],
+        ['Status', 'NotFound', c.message],
+      );
     }
   });
 
   it('exposes its own metrics, including the Prometheus client histogram', async () => {
     const res = await adapter.get('/metrics');
     assert.equal(res.status, 200);
-    assert.match(res.body, /prometheus_adapter_prometheus_client_request_duration_seconds_count\{path="\/api\/v1\/query"/);
-    assert.match(res.body, /prometheus_adapter_metrics_indexed\{api="custom.metrics.k8s.io"\} [1-9]/);
+    assert.match(
+      res.body,
+      /prometheus_adapter_prometheus_client_request_duration_seconds_count\{path="\/api\/v1\/query"/,
+    );
+    assert.match(
+      res.body,
+      /prometheus_adapter_metrics_indexed\{api="custom.metrics.k8s.io"\} [1-9]/,
+    );
   });
 });

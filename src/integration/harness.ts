@@ -14,7 +14,9 @@ import { startRecordingProxy, type RecordingProxy } from '../testing/recording-p
 import { createFakeKubeApi, type FakeKubeApi, type RunningFake } from '../testing/fake-kube-api.ts';
 
 export const ADAPTER_MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
-export const SAMPLE_APP = fileURLToPath(new URL('../../examples/sample-app/main.js', import.meta.url));
+export const SAMPLE_APP = fileURLToPath(
+  new URL('../../examples/sample-app/main.js', import.meta.url),
+);
 
 export interface SampleApp {
   readonly name: string;
@@ -30,9 +32,13 @@ export const startSampleApp = async (name: string): Promise<SampleApp> => {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HOSTNAME: name },
   });
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${name} listening`, async () => ((await fetch(`${base}/metrics`)).ok ? true : undefined), {
-    timeoutMs: 10_000,
-  });
+  await waitFor(
+    `${name} listening`,
+    async () => ((await fetch(`${base}/metrics`)).ok ? true : undefined),
+    {
+      timeoutMs: 10_000,
+    },
+  );
   const hit = async (n: number): Promise<void> => {
     for (let i = 0; i < n; i += 10) {
       await Promise.all(
@@ -50,7 +56,11 @@ export interface HttpsAnswer {
 }
 
 /** GET over HTTPS to the adapter (its self-signed certificate is not what this test checks). */
-export const httpsGet = (port: number, path: string, headers: Record<string, string> = {}): Promise<HttpsAnswer> =>
+export const httpsGet = (
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<HttpsAnswer> =>
   new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port, path, method: 'GET', rejectUnauthorized: false, headers },
@@ -58,7 +68,11 @@ export const httpsGet = (port: number, path: string, headers: Record<string, str
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          });
         });
       },
     );
@@ -101,7 +115,9 @@ export interface Harness {
 /** Starts `count` sample apps as pods `sample-app-<i>` in namespace default on node `node-1`. */
 export const startHarness = async (count: number): Promise<Harness> => {
   const dir = await mkdtemp(join(tmpdir(), 'k8spa-it-'));
-  const apps = await Promise.all(Array.from({ length: count }, (_, i) => startSampleApp(`sample-app-${i}`)));
+  const apps = await Promise.all(
+    Array.from({ length: count }, (_, i) => startSampleApp(`sample-app-${i}`)),
+  );
   const prometheus = await startPrometheus(
     apps.map((a) => ({
       address: `127.0.0.1:${a.port}`,
@@ -120,7 +136,12 @@ export const startHarness = async (count: number): Promise<Harness> => {
   const kubeServer = await kube.start();
   await writeFile(join(dir, 'kubeconfig'), kubeconfigFor(kubeServer.url));
   const stop = async (): Promise<void> => {
-    await Promise.allSettled([proxy.stop(), kubeServer.stop(), prometheus.stop(), ...apps.map((a) => a.process.stop())]);
+    await Promise.allSettled([
+      proxy.stop(),
+      kubeServer.stop(),
+      prometheus.stop(),
+      ...apps.map((a) => a.process.stop()),
+    ]);
     await rm(dir, { recursive: true, force: true });
   };
   return { dir, apps, prometheus, proxy, kube, kubeServer, stop };
@@ -139,7 +160,10 @@ export interface AdapterEnv {
   readonly prometheusUrl: string;
 }
 
-export const startAdapter = async (env: AdapterEnv, extraArgs: readonly string[]): Promise<RunningAdapter> => {
+export const startAdapter = async (
+  env: AdapterEnv,
+  extraArgs: readonly string[],
+): Promise<RunningAdapter> => {
   const port = await freePort();
   const proc = startProcess(process.execPath, [
     ADAPTER_MAIN,
@@ -153,9 +177,13 @@ export const startAdapter = async (env: AdapterEnv, extraArgs: readonly string[]
   ]);
   const get = (path: string, headers?: Record<string, string>) => httpsGet(port, path, headers);
   try {
-    await waitFor('adapter ready', async () => ((await get('/readyz')).status === 200 ? true : undefined), {
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      'adapter ready',
+      async () => ((await get('/readyz')).status === 200 ? true : undefined),
+      {
+        timeoutMs: 30_000,
+      },
+    );
   } catch (err) {
     await proc.stop();
     throw new Error(`adapter did not become ready:\n${proc.output()}`, { cause: err });

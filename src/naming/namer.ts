@@ -10,6 +10,7 @@ import { compileExpansion } from './expand.ts';
 import { NamingError } from './naming-error.ts';
 import { compileRe2, type Re2Regex } from './re2.ts';
 
+/** A compiled `name` section. */
 export interface NameMapping {
   /** The effective regex source (`.*` when `matches` is empty). */
   readonly matches: string;

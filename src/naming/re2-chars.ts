@@ -30,6 +30,7 @@ export const classCharSource = (cp: number): string =>
 /** Inclusive code point ranges. */
 export type Ranges = readonly (readonly [number, number])[];
 
+/** Ranges as the inside of a JS class. */
 export const rangesSource = (ranges: Ranges): string =>
   ranges
     .map(([lo, hi]) =>

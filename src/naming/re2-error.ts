@@ -5,6 +5,7 @@
  */
 import { goQuote } from '../query/template-quote.ts';
 
+/** An RE2 regex that cannot be compiled; `cause` holds a JS SyntaxError when there is one. */
 export class RegexError extends Error {
   override readonly name = 'RegexError';
 }
@@ -13,6 +14,7 @@ export class RegexError extends Error {
 export const syntaxError = (code: string, expr: string): RegexError =>
   new RegexError(`error parsing regexp: ${code}: \`${expr}\``);
 
+/** Syntax JavaScript has but RE2 lacks. */
 export const unsupported = (feature: string, source: string): RegexError =>
   new RegexError(`RE2 does not support ${feature} in ${goQuote(source)}`);
 

@@ -39,6 +39,7 @@ interface State {
   unfolded: boolean;
 }
 
+/** The JS source of a regex and what the translation found. */
 export interface Translation {
   readonly source: string;
   /** Go's SubexpNames: "" for the whole match and unnamed groups. */
@@ -61,8 +62,8 @@ const noteCase = (st: State, letters: boolean): void => {
 
 const literal = (st: State, cp: number): void => {
   noteCase(st, hasCase(cp));
-  if (!st.fold || !st.flags.i || !hasCase(cp)) return emit(st, literalSource(cp));
-  emit(st, `[${foldOrbit(cp).map(classCharSource).join('')}]`);
+  const folded = st.fold && st.flags.i && hasCase(cp);
+  emit(st, folded ? `[${foldOrbit(cp).map(classCharSource).join('')}]` : literalSource(cp));
 };
 
 /** `{n}`, `{n,}`, `{n,m}` at `at`, or undefined when `{` is a literal there (as in Go). */
@@ -161,9 +162,9 @@ const openGroup = (st: State): void => {
   }
   const lookaround = LOOKAROUNDS.find(([prefix]) => src.startsWith(prefix, pos));
   if (lookaround !== undefined) throw unsupported(lookaround[1], src);
-  if (src.startsWith('(?P<', pos)) return namedGroup(st, pos + 4);
-  if (src.startsWith('(?<', pos)) return namedGroup(st, pos + 3);
-  flagGroup(st);
+  if (src.startsWith('(?P<', pos)) namedGroup(st, pos + 4);
+  else if (src.startsWith('(?<', pos)) namedGroup(st, pos + 3);
+  else flagGroup(st);
 };
 
 const closeGroup = (st: State): void => {
@@ -211,44 +212,53 @@ const escape = (st: State): void => {
   st.pos = end;
 };
 
+const TOKENS: Readonly<Record<string, (st: State) => void>> = {
+  '(': openGroup,
+  ')': closeGroup,
+  '\\': escape,
+  '[': (st) => {
+    const cls = parseClass(st.src, st.pos, st.src, st.fold && st.flags.i);
+    noteCase(st, cls.letters);
+    emit(st, cls.js);
+    st.pos = cls.end;
+  },
+  '|': (st) => {
+    st.out += '|';
+    st.atom = undefined;
+    st.pos++;
+  },
+  '.': (st) => {
+    emit(st, st.flags.s ? '[^]' : '[^\\n]');
+    st.pos++;
+  },
+  '^': (st) => {
+    emit(st, st.flags.m ? '(?<![^\\n])' : '^', true);
+    st.pos++;
+  },
+  $: (st) => {
+    emit(st, st.flags.m ? '(?![^\\n])' : '$', true);
+    st.pos++;
+  },
+};
+
 const step = (st: State): void => {
   const prev = st.lastRepeat;
   st.lastRepeat = undefined;
   const c = st.src[st.pos] ?? '';
   const count = c === '{' ? repeatCount(st.src, st.pos) : undefined;
-  if (c === '*' || c === '+' || c === '?') return repeat(st, c, prev);
-  if (count !== undefined) {
+  const token = TOKENS[c];
+  if (c === '*' || c === '+' || c === '?') repeat(st, c, prev);
+  else if (count !== undefined) {
     if (count.min > 1000 || count.max > 1000 || (count.max >= 0 && count.min > count.max)) {
       throw syntaxError('invalid repeat count', count.text);
     }
-    return repeat(st, count.text, prev);
+    repeat(st, count.text, prev);
+  } else if (token !== undefined) token(st);
+  else {
+    const { cp, next } = codePointAt(st.src, st.pos);
+    literal(st, cp);
+    st.pos = next;
   }
-  if (c === '(') return openGroup(st);
-  if (c === ')') return closeGroup(st);
-  if (c === '\\') return escape(st);
-  if (c === '[') {
-    const cls = parseClass(st.src, st.pos, st.src, st.fold && st.flags.i);
-    noteCase(st, cls.letters);
-    emit(st, cls.js);
-    st.pos = cls.end;
-    return;
-  }
-  const simple: Readonly<Record<string, [string, boolean]>> = {
-    '|': ['|', false],
-    '.': [st.flags.s ? '[^]' : '[^\\n]', false],
-    '^': [st.flags.m ? '(?<![^\\n])' : '^', true],
-    $: [st.flags.m ? '(?![^\\n])' : '$', true],
-  };
-  const known = simple[c];
-  if (known !== undefined) {
-    emit(st, known[0], known[1]);
-    if (c === '|') st.atom = undefined;
-    st.pos++;
-    return;
-  }
-  const { cp, next } = codePointAt(st.src, st.pos);
-  literal(st, cp);
-  st.pos = next;
 };
 
 /**

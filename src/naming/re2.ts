@@ -17,6 +17,7 @@ import { translate } from './re2-translate.ts';
 
 export { RegexError } from './re2-error.ts';
 
+/** A compiled RE2 regex; immutable and safe to share. */
 export interface Re2Regex {
   /** The RE2 source as written in the config. */
   readonly source: string;

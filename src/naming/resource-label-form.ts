@@ -12,9 +12,10 @@ import { goQuote } from '../query/template-quote.ts';
 import { NamingError } from './naming-error.ts';
 
 /** Placeholders rendered in place of `.Group` / `.Resource` to locate them in the output. */
-const GROUP = '\u0000group\u0000';
-const RESOURCE = '\u0000resource\u0000';
+const GROUP = '\uE000group\uE000';
+const RESOURCE = '\uE000resource\uE000';
 
+/** A compiled `resources.template`. */
 export interface LabelForm {
   /** The label name for a (sanitised) group and a singular resource name. */
   render(group: string, resource: string): string;
@@ -26,7 +27,7 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/
 
 /** Builds `^…$` from the placeholder rendering; returns the group indices (last one wins, as upstream). */
 const labelRegex = (rendered: string): { regex: RegExp; group?: number; resource?: number } => {
-  const parts = rendered.split(/(\u0000group\u0000|\u0000resource\u0000)/);
+  const parts = rendered.split(/(\uE000group\uE000|\uE000resource\uE000)/);
   let source = '^';
   let count = 0;
   const found: { group?: number; resource?: number } = {};

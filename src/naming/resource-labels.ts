@@ -12,6 +12,7 @@ import { goQuote } from '../query/template-quote.ts';
 import { NamingError } from './naming-error.ts';
 import { compileLabelForm, type LabelForm } from './resource-label-form.ts';
 
+/** A compiled `resources` section: label names ↔ group-resources. */
 export interface ResourceConverter {
   /**
    * The label holding objects of `gr` (a normalised group-resource): the override for it,

@@ -14,16 +14,22 @@ const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
 };
 
 const decode = (data: Record<string, string> | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  Object.fromEntries(
+    Object.entries(data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+  );
 
 /** ConfigMap/Secret data and service-account tokens read from the apiserver. */
 export const apiVolumeData = (client: KubeClient): VolumeData => ({
   configMap: async (ns, name) => {
-    const cm = await orUndefined(client.request<ConfigMap>('GET', `/api/v1/namespaces/${ns}/configmaps/${name}`));
+    const cm = await orUndefined(
+      client.request<ConfigMap>('GET', `/api/v1/namespaces/${ns}/configmaps/${name}`),
+    );
     return cm === undefined ? undefined : { ...cm.data, ...decode(cm.binaryData) };
   },
   secret: async (ns, name) => {
-    const s = await orUndefined(client.request<Secret>('GET', `/api/v1/namespaces/${ns}/secrets/${name}`));
+    const s = await orUndefined(
+      client.request<Secret>('GET', `/api/v1/namespaces/${ns}/secrets/${name}`),
+    );
     return s === undefined ? undefined : { ...decode(s.data), ...s.stringData };
   },
   token: async (pod: Pod, audience, expirationSeconds) => {
@@ -35,10 +41,19 @@ export const apiVolumeData = (client: KubeClient): VolumeData => ({
       spec: {
         audiences: audience === undefined ? [] : [audience],
         expirationSeconds,
-        boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name, uid: pod.metadata?.uid },
+        boundObjectRef: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          name: pod.metadata?.name,
+          uid: pod.metadata?.uid,
+        },
       },
     };
-    const tr = await client.request<TokenRequest>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`, body);
+    const tr = await client.request<TokenRequest>(
+      'POST',
+      `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`,
+      body,
+    );
     return tr.status?.token ?? '';
   },
 });
@@ -48,25 +63,43 @@ export const apiKeyLookup =
   (client: KubeClient, namespace: string): KeyLookup =>
   async (kind, name) => {
     const data = apiVolumeData(client);
-    const found = kind === 'ConfigMap' ? await data.configMap(namespace, name) : await data.secret(namespace, name);
+    const found =
+      kind === 'ConfigMap'
+        ? await data.configMap(namespace, name)
+        : await data.secret(namespace, name);
     if (found === undefined) throw new Error(`${kind.toLowerCase()} "${name}" not found`);
     return found;
   };
 
 /** Records a core/v1 Event about a pod, as the kubelet (or scheduler) would. Failures are ignored. */
-export const recordEvent = (client: KubeClient, component: string, node: string) =>
+export const recordEvent =
+  (client: KubeClient, component: string, node: string) =>
   (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void => {
     const ns = pod.metadata?.namespace ?? 'default';
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const event = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${pod.metadata?.name ?? 'pod'}.${Date.now().toString(16)}${Math.floor(Math.random() * 4096).toString(16)}`, namespace: ns },
-      involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata?.name, uid: pod.metadata?.uid },
-      reason, message, type,
+      metadata: {
+        name: `${pod.metadata?.name ?? 'pod'}.${Date.now().toString(16)}${Math.floor(Math.random() * 4096).toString(16)}`,
+        namespace: ns,
+      },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        namespace: ns,
+        name: pod.metadata?.name,
+        uid: pod.metadata?.uid,
+      },
+      reason,
+      message,
+      type,
       source: { component, host: node },
-      firstTimestamp: now, lastTimestamp: now, count: 1,
-      reportingComponent: component, reportingInstance: node,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      reportingComponent: component,
+      reportingInstance: node,
     };
     client.request('POST', `/api/v1/namespaces/${ns}/events`, event).catch(() => undefined);
   };

@@ -54,8 +54,21 @@ export const startContainer = (spec: LaunchSpec): ContainerProcess => {
   const script = launchScript(spec.mounts, spec.workingDir, spec.hostname);
   const child = spawn(
     'nsenter',
-    [`--net=/run/netns/${spec.netns}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'private', '--',
-      '/bin/sh', '-c', script, 'sh', ...spec.argv],
+    [
+      `--net=/run/netns/${spec.netns}`,
+      '--',
+      'unshare',
+      '--mount',
+      '--uts',
+      '--propagation',
+      'private',
+      '--',
+      '/bin/sh',
+      '-c',
+      script,
+      'sh',
+      ...spec.argv,
+    ],
     { detached: true, stdio: ['ignore', log, log], env: { ...spec.env }, cwd: '/' },
   );
   closeSync(log);
@@ -65,7 +78,11 @@ export const startContainer = (spec: LaunchSpec): ContainerProcess => {
       resolve({ exitCode: 127, signal: undefined, finishedAt: new Date() });
     });
     child.on('exit', (code, signal) => {
-      resolve({ exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), signal: signal ?? undefined, finishedAt: new Date() });
+      resolve({
+        exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0),
+        signal: signal ?? undefined,
+        finishedAt: new Date(),
+      });
     });
   });
   const pid = child.pid ?? -1;
@@ -75,9 +92,12 @@ export const startContainer = (spec: LaunchSpec): ContainerProcess => {
     exited,
     stop: async (graceSeconds) => {
       if (pid > 0) signalGroup(pid, 'SIGTERM');
-      const timer = setTimeout(() => {
-        if (pid > 0) signalGroup(pid, 'SIGKILL');
-      }, Math.max(0, graceSeconds) * 1000);
+      const timer = setTimeout(
+        () => {
+          if (pid > 0) signalGroup(pid, 'SIGKILL');
+        },
+        Math.max(0, graceSeconds) * 1000,
+      );
       const info = await exited;
       clearTimeout(timer);
       // Whatever the program forked into its group goes too.

@@ -50,7 +50,14 @@ export class ContainerRunner {
   /** Current runtime facts for the pod status. */
   snapshot(): ContainerRuntime {
     const image = this.#c.image ?? '';
-    return { name: this.#c.name, image, imageId: this.#imageId, state: this.#state, lastTerminated: this.#last, restartCount: this.#restarts };
+    return {
+      name: this.#c.name,
+      image,
+      imageId: this.#imageId,
+      state: this.#state,
+      lastTerminated: this.#last,
+      restartCount: this.#restarts,
+    };
   }
 
   /** Root pid of the running process, if any (for resource metrics). */
@@ -87,16 +94,27 @@ export class ContainerRunner {
     this.#imageId = local.imageId;
     try {
       const env = await buildEnv(pod, this.#c, facts, this.#ctx.lookup);
-      const argv = containerArgv(local, this.#c.command, this.#c.args).map((a) => expandRefs(a, env));
+      const argv = containerArgv(local, this.#c.command, this.#c.args).map((a) =>
+        expandRefs(a, env),
+      );
       const declared = resolveMounts(this.#c, this.#ctx.volumeDirs);
-      const anonymous = imageVolumeMounts(local.volumes, declared, join(this.#ctx.scratchDir, this.#c.name));
+      const anonymous = imageVolumeMounts(
+        local.volumes,
+        declared,
+        join(this.#ctx.scratchDir, this.#c.name),
+      );
       for (const m of anonymous) await mkdir(m.source, { recursive: true });
-      const mounts = [...declared, ...anonymous].sort((a, b) => a.target.split('/').length - b.target.split('/').length);
+      const mounts = [...declared, ...anonymous].sort(
+        (a, b) => a.target.split('/').length - b.target.split('/').length,
+      );
       await ensureMountPoints(mounts, this.#ctx.hostDirsRecord);
       await mkdir(this.#ctx.logDir, { recursive: true });
       if (this.#stopped) return;
       const proc = startContainer({
-        argv, env, netns: this.#ctx.netns, mounts,
+        argv,
+        env,
+        netns: this.#ctx.netns,
+        mounts,
         workingDir: this.#c.workingDir ?? local.workingDir,
         hostname: pod.metadata?.name ?? 'pod',
         logFile: join(this.#ctx.logDir, `${this.#c.name}.log`),
@@ -104,7 +122,12 @@ export class ContainerRunner {
       this.#proc = proc;
       log.info('container started', { container: this.#c.name, pid: proc.pid, argv }, 2);
       this.#ctx.event('Normal', 'Started', `Started container ${this.#c.name}`);
-      this.#set({ kind: 'running', startedAt: proc.startedAt, ready: this.#c.readinessProbe === undefined, pid: proc.pid });
+      this.#set({
+        kind: 'running',
+        startedAt: proc.startedAt,
+        ready: this.#c.readinessProbe === undefined,
+        pid: proc.pid,
+      });
       this.#probe(this.#c.readinessProbe, 'readiness', proc);
       this.#probe(this.#c.livenessProbe, 'liveness', proc);
       void proc.exited.then((info) => {
@@ -113,7 +136,11 @@ export class ContainerRunner {
     } catch (err) {
       log.error('container failed to start', { container: this.#c.name, err });
       this.#ctx.event('Warning', 'Failed', `Error: ${(err as Error).message}`);
-      this.#set({ kind: 'waiting', reason: 'CreateContainerConfigError', message: (err as Error).message });
+      this.#set({
+        kind: 'waiting',
+        reason: 'CreateContainerConfigError',
+        message: (err as Error).message,
+      });
       this.#later(10, () => void this.start());
     }
   }
@@ -121,7 +148,12 @@ export class ContainerRunner {
   #exited(proc: ContainerProcess, exitCode: number, finishedAt: Date): void {
     if (this.#proc !== proc) return;
     this.#proc = undefined;
-    const ended: Terminated = { exitCode, reason: terminationReason(exitCode), startedAt: proc.startedAt, finishedAt };
+    const ended: Terminated = {
+      exitCode,
+      reason: terminationReason(exitCode),
+      startedAt: proc.startedAt,
+      finishedAt,
+    };
     this.#ctx.log.info('container exited', { container: this.#c.name, exitCode }, 1);
     if (this.#stopped || !shouldRestart(this.#ctx.pod.spec?.restartPolicy, exitCode)) {
       this.#set({ kind: 'terminated', ...ended });
@@ -130,8 +162,15 @@ export class ContainerRunner {
     this.#last = ended;
     const ran = (finishedAt.getTime() - proc.startedAt.getTime()) / 1000;
     const delay = backoffSeconds(this.#restarts, ran);
-    this.#set({ kind: 'waiting', reason: delay > 0 ? 'CrashLoopBackOff' : 'ContainerCreating', ...(delay > 0 ? { message: `back-off ${delay}s restarting failed container=${this.#c.name}` } : {}) });
-    if (delay > 0) this.#ctx.event('Warning', 'BackOff', `Back-off restarting failed container ${this.#c.name}`);
+    this.#set({
+      kind: 'waiting',
+      reason: delay > 0 ? 'CrashLoopBackOff' : 'ContainerCreating',
+      ...(delay > 0
+        ? { message: `back-off ${delay}s restarting failed container=${this.#c.name}` }
+        : {}),
+    });
+    if (delay > 0)
+      this.#ctx.event('Warning', 'BackOff', `Back-off restarting failed container ${this.#c.name}`);
     this.#later(delay, () => {
       this.#restarts++;
       void this.start();
@@ -156,11 +195,20 @@ export class ContainerRunner {
   #verdictChanged(kind: 'readiness' | 'liveness', ok: boolean, proc: ContainerProcess): void {
     if (kind === 'readiness' && this.#state.kind === 'running') {
       this.#set({ ...this.#state, ready: ok });
-      if (!ok) this.#ctx.event('Warning', 'Unhealthy', `Readiness probe failed for container ${this.#c.name}`);
+      if (!ok)
+        this.#ctx.event(
+          'Warning',
+          'Unhealthy',
+          `Readiness probe failed for container ${this.#c.name}`,
+        );
       return;
     }
     if (kind === 'liveness' && !ok) {
-      this.#ctx.event('Normal', 'Killing', `Container ${this.#c.name} failed liveness probe, will be restarted`);
+      this.#ctx.event(
+        'Normal',
+        'Killing',
+        `Container ${this.#c.name} failed liveness probe, will be restarted`,
+      );
       void proc.stop(this.#ctx.pod.spec?.terminationGracePeriodSeconds ?? 30);
     }
   }

@@ -4,7 +4,13 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { buildEnv, expandRefs, fieldValue, type KeyLookup } from './env.ts';
 
 const pod: Pod = {
-  metadata: { name: 'web-1', namespace: 'shop', uid: 'u1', labels: { app: 'web' }, annotations: { 'a/b': 'c' } },
+  metadata: {
+    name: 'web-1',
+    namespace: 'shop',
+    uid: 'u1',
+    labels: { app: 'web' },
+    annotations: { 'a/b': 'c' },
+  },
   spec: { nodeName: 'n1', serviceAccountName: 'sa', containers: [] },
 };
 const facts = { podIp: '10.244.0.7', hostIp: '10.244.0.1', apiHost: '10.244.0.1', apiPort: 6443 };
@@ -42,17 +48,22 @@ test('expandRefs follows the kubelet rules', () => {
 });
 
 test('buildEnv: service env, envFrom, env with refs and expansion', async () => {
-  const env = await buildEnv(pod, {
-    name: 'c',
-    envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'CFG_' }],
-    env: [
-      { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-      { name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-      { name: 'URL', value: 'http://$(IP):8080' },
-      { name: 'PASS', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
-      { name: 'OPT', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k', optional: true } } },
-    ],
-  }, facts, lookup);
+  const env = await buildEnv(
+    pod,
+    {
+      name: 'c',
+      envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'CFG_' }],
+      env: [
+        { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        { name: 'URL', value: 'http://$(IP):8080' },
+        { name: 'PASS', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+        { name: 'OPT', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k', optional: true } } },
+      ],
+    },
+    facts,
+    lookup,
+  );
   assert.equal(env.KUBERNETES_SERVICE_HOST, '10.244.0.1');
   assert.equal(env.KUBERNETES_SERVICE_PORT, '6443');
   assert.equal(env.CFG_MODE, 'fast');
@@ -60,5 +71,16 @@ test('buildEnv: service env, envFrom, env with refs and expansion', async () => 
   assert.equal(env.URL, 'http://10.244.0.7:8080');
   assert.equal(env.PASS, 'hunter2');
   assert.equal('OPT' in env, false);
-  await assert.rejects(buildEnv(pod, { name: 'c', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }] }, facts, lookup), /not found/);
+  await assert.rejects(
+    buildEnv(
+      pod,
+      {
+        name: 'c',
+        env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }],
+      },
+      facts,
+      lookup,
+    ),
+    /not found/,
+  );
 });

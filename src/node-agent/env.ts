@@ -9,13 +9,18 @@ export interface PodFacts {
 }
 
 /** Looks up `key` of a ConfigMap or Secret in the pod's namespace (Secret values decoded). */
-export type KeyLookup = (kind: 'ConfigMap' | 'Secret', name: string, key: string | undefined) => Promise<Record<string, string>>;
+export type KeyLookup = (
+  kind: 'ConfigMap' | 'Secret',
+  name: string,
+  key: string | undefined,
+) => Promise<Record<string, string>>;
 
 /** Value of a downward-API fieldPath (`metadata.name`, `metadata.labels['app']`, `status.podIP`, …). */
 export const fieldValue = (pod: Pod, facts: PodFacts, fieldPath: string): string => {
   const meta = pod.metadata ?? {};
   const mapKey = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(fieldPath);
-  if (mapKey) return (mapKey[1] === 'labels' ? meta.labels : meta.annotations)?.[mapKey[2] ?? ''] ?? '';
+  if (mapKey)
+    return (mapKey[1] === 'labels' ? meta.labels : meta.annotations)?.[mapKey[2] ?? ''] ?? '';
   const values: Record<string, string | undefined> = {
     'metadata.name': meta.name,
     'metadata.namespace': meta.namespace,
@@ -39,7 +44,12 @@ export const expandRefs = (text: string, env: Readonly<Record<string, string>>):
     return name !== undefined && name in env ? (env[name] ?? '') : match;
   });
 
-const resolveVar = async (pod: Pod, facts: PodFacts, v: EnvVar, lookup: KeyLookup): Promise<string | undefined> => {
+const resolveVar = async (
+  pod: Pod,
+  facts: PodFacts,
+  v: EnvVar,
+  lookup: KeyLookup,
+): Promise<string | undefined> => {
   const from = v.valueFrom;
   if (from === undefined) return v.value ?? '';
   if (from.fieldRef) return fieldValue(pod, facts, from.fieldRef.fieldPath);
@@ -47,12 +57,15 @@ const resolveVar = async (pod: Pod, facts: PodFacts, v: EnvVar, lookup: KeyLooku
   const ref = from.configMapKeyRef ?? from.secretKeyRef;
   if (ref === undefined) return undefined;
   const kind = from.configMapKeyRef ? 'ConfigMap' : 'Secret';
-  const found = await lookup(kind, ref.name ?? '', ref.key).catch((err: unknown): Record<string, string> => {
-    if (ref.optional === true) return {};
-    throw err;
-  });
+  const found = await lookup(kind, ref.name ?? '', ref.key).catch(
+    (err: unknown): Record<string, string> => {
+      if (ref.optional === true) return {};
+      throw err;
+    },
+  );
   const value = found[ref.key];
-  if (value === undefined && ref.optional !== true) throw new Error(`${kind} ${ref.name ?? ''} has no key ${ref.key}`);
+  if (value === undefined && ref.optional !== true)
+    throw new Error(`${kind} ${ref.name ?? ''} has no key ${ref.key}`);
   return value;
 };
 
@@ -79,15 +92,18 @@ export const buildEnv = async (
   for (const source of container.envFrom ?? []) {
     const ref = source.configMapRef ?? source.secretRef;
     const kind = source.configMapRef ? 'ConfigMap' : 'Secret';
-    const values = await lookup(kind, ref?.name ?? '', undefined).catch((err: unknown): Record<string, string> => {
-      if (ref?.optional === true) return {};
-      throw err;
-    });
+    const values = await lookup(kind, ref?.name ?? '', undefined).catch(
+      (err: unknown): Record<string, string> => {
+        if (ref?.optional === true) return {};
+        throw err;
+      },
+    );
     for (const [k, v] of Object.entries(values)) env[`${source.prefix ?? ''}${k}`] = v;
   }
   for (const v of container.env ?? []) {
     const value = await resolveVar(pod, facts, v, lookup);
-    if (value !== undefined) env[v.name] = v.valueFrom === undefined ? expandRefs(value, env) : value;
+    if (value !== undefined)
+      env[v.name] = v.valueFrom === undefined ? expandRefs(value, env) : value;
   }
   return env;
 };

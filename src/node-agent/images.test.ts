@@ -2,13 +2,20 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { containerArgv, imageRepository, mapImage } from './images.ts';
 
-const hosts = { repoRoot: '/repo', nodeBinary: '/usr/bin/node', prometheusBinary: '/bin/prometheus' };
+const hosts = {
+  repoRoot: '/repo',
+  nodeBinary: '/usr/bin/node',
+  prometheusBinary: '/bin/prometheus',
+};
 
 test('imageRepository strips registry, tag and digest', () => {
   const cases: [string, string][] = [
     ['prom/prometheus:v2.42.0', 'prom/prometheus'],
     ['quay.io/prometheus/prometheus:v3.0.0', 'prometheus/prometheus'],
-    ['registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0', 'prometheus-adapter/prometheus-adapter'],
+    [
+      'registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0',
+      'prometheus-adapter/prometheus-adapter',
+    ],
     ['localhost:5000/k8s-prometheus-adapter:dev', 'k8s-prometheus-adapter'],
     ['busybox@sha256:abc', 'busybox'],
     ['docker.io/library/busybox:1.36', 'busybox'],
@@ -37,10 +44,20 @@ test('mapImage maps the walkthrough images and rejects unknown ones', () => {
 
 test('containerArgv: args replace the image default, command is replaced, /adapter alias dropped', () => {
   const prom = mapImage('prom/prometheus', hosts)!;
-  assert.deepEqual(containerArgv(prom, undefined, undefined), ['/bin/prometheus', ...prom.defaultArgs]);
-  assert.deepEqual(containerArgv(prom, ['/bin/prometheus'], ['--web.listen-address=:9090']), ['/bin/prometheus', '--web.listen-address=:9090']);
+  assert.deepEqual(containerArgv(prom, undefined, undefined), [
+    '/bin/prometheus',
+    ...prom.defaultArgs,
+  ]);
+  assert.deepEqual(containerArgv(prom, ['/bin/prometheus'], ['--web.listen-address=:9090']), [
+    '/bin/prometheus',
+    '--web.listen-address=:9090',
+  ]);
   const adapter = mapImage('directxman12/k8s-prometheus-adapter', hosts)!;
-  assert.deepEqual(containerArgv(adapter, ['/adapter'], ['/adapter', '--v=4']), ['/usr/bin/node', '/repo/dist/main.js', '--v=4']);
+  assert.deepEqual(containerArgv(adapter, ['/adapter'], ['/adapter', '--v=4']), [
+    '/usr/bin/node',
+    '/repo/dist/main.js',
+    '--v=4',
+  ]);
   assert.deepEqual(containerArgv(adapter, undefined, []), ['/usr/bin/node', '/repo/dist/main.js']);
   const box = mapImage('busybox', hosts)!;
   assert.deepEqual(containerArgv(box, ['sh', '-c'], ['sleep 1']), ['sh', '-c', 'sleep 1']);

@@ -26,7 +26,8 @@ export const imageRepository = (image: string): string => {
   const noDigest = image.split('@')[0] ?? image;
   const parts = noDigest.split('/');
   const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost'))
+    parts.shift();
   const last = parts.pop() ?? '';
   parts.push(last.split(':')[0] ?? last);
   const repo = parts.join('/');
@@ -51,7 +52,10 @@ export const mapImage = (image: string, hosts: ImageHosts): LocalImage | undefin
   if (/^(prom|prometheus)\/prometheus$/.test(repo)) {
     return {
       argv: [hosts.prometheusBinary],
-      defaultArgs: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'],
+      defaultArgs: [
+        '--config.file=/etc/prometheus/prometheus.yml',
+        '--storage.tsdb.path=/prometheus',
+      ],
       entrypointAliases: ['/bin/prometheus', 'prometheus'],
       imageId: `local://${hosts.prometheusBinary}`,
       volumes: ['/prometheus'],
@@ -60,14 +64,35 @@ export const mapImage = (image: string, hosts: ImageHosts): LocalImage | undefin
   }
   if (isAdapter(repo)) {
     const main = `${hosts.repoRoot}/dist/main.js`;
-    return { argv: [hosts.nodeBinary, main], defaultArgs: [], entrypointAliases: ['/adapter', 'adapter'], imageId: `local://${main}`, volumes: [], workingDir: '/' };
+    return {
+      argv: [hosts.nodeBinary, main],
+      defaultArgs: [],
+      entrypointAliases: ['/adapter', 'adapter'],
+      imageId: `local://${main}`,
+      volumes: [],
+      workingDir: '/',
+    };
   }
   if (/^luxas\/autoscale-demo/.test(repo)) {
     const main = `${hosts.repoRoot}/examples/sample-app/main.js`;
-    return { argv: [hosts.nodeBinary, main], defaultArgs: [], entrypointAliases: [], imageId: `local://${main}`, volumes: [], workingDir: '/' };
+    return {
+      argv: [hosts.nodeBinary, main],
+      defaultArgs: [],
+      entrypointAliases: [],
+      imageId: `local://${main}`,
+      volumes: [],
+      workingDir: '/',
+    };
   }
   if (repo === 'busybox') {
-    return { argv: [], defaultArgs: ['/bin/sh'], entrypointAliases: [], imageId: 'local:///bin/sh', volumes: [], workingDir: '/' };
+    return {
+      argv: [],
+      defaultArgs: ['/bin/sh'],
+      entrypointAliases: [],
+      imageId: 'local:///bin/sh',
+      volumes: [],
+      workingDir: '/',
+    };
   }
   return undefined;
 };

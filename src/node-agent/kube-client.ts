@@ -78,7 +78,13 @@ const readAll = async (res: IncomingMessage): Promise<string> => {
 /** A KubeClient over node:https with keep-alive and the connection's client certificate. */
 export const createKubeClient = (conn: Connection): KubeClient => {
   const agent = new Agent({ keepAlive: true, ca: conn.ca, cert: conn.cert, key: conn.key });
-  const open = (method: string, path: string, body: string | undefined, contentType: string, signal?: AbortSignal) =>
+  const open = (
+    method: string,
+    path: string,
+    body: string | undefined,
+    contentType: string,
+    signal?: AbortSignal,
+  ) =>
     new Promise<IncomingMessage>((resolve, reject) => {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (body !== undefined) {
@@ -86,18 +92,38 @@ export const createKubeClient = (conn: Connection): KubeClient => {
         headers['content-type'] = contentType;
         headers['content-length'] = String(Buffer.byteLength(body));
       }
-      const req = httpsRequest(new URL(path, conn.server), { method, agent, headers, ...(signal ? { signal } : {}) }, resolve);
+      const req = httpsRequest(
+        new URL(path, conn.server),
+        { method, agent, headers, ...(signal ? { signal } : {}) },
+        resolve,
+      );
       req.on('error', reject);
       req.end(body);
     });
   const failure = async (method: string, path: string, res: IncomingMessage) => {
     const text = await readAll(res);
-    const detail = (JSON.parse(text.startsWith('{') ? text : '{}') as { message?: string }).message ?? text.slice(0, 200);
-    return new KubeApiError(`${method} ${path}: HTTP ${res.statusCode ?? 0}: ${detail}`, res.statusCode ?? 0, text);
+    const detail =
+      (JSON.parse(text.startsWith('{') ? text : '{}') as { message?: string }).message ??
+      text.slice(0, 200);
+    return new KubeApiError(
+      `${method} ${path}: HTTP ${res.statusCode ?? 0}: ${detail}`,
+      res.statusCode ?? 0,
+      text,
+    );
   };
   return {
-    request: async <T>(method: string, path: string, body?: unknown, contentType = 'application/json') => {
-      const res = await open(method, path, body === undefined ? undefined : JSON.stringify(body), contentType);
+    request: async <T>(
+      method: string,
+      path: string,
+      body?: unknown,
+      contentType = 'application/json',
+    ) => {
+      const res = await open(
+        method,
+        path,
+        body === undefined ? undefined : JSON.stringify(body),
+        contentType,
+      );
       if ((res.statusCode ?? 0) >= 300) throw await failure(method, path, res);
       const text = await readAll(res);
       return (text === '' ? {} : JSON.parse(text)) as T;
@@ -124,6 +150,8 @@ export const createKubeClient = (conn: Connection): KubeClient => {
 };
 
 /** True for an apiserver "not found" answer. */
-export const isNotFound = (err: unknown): boolean => err instanceof KubeApiError && err.status === 404;
+export const isNotFound = (err: unknown): boolean =>
+  err instanceof KubeApiError && err.status === 404;
 /** True for an apiserver "already exists"/conflict answer. */
-export const isConflict = (err: unknown): boolean => err instanceof KubeApiError && err.status === 409;
+export const isConflict = (err: unknown): boolean =>
+  err instanceof KubeApiError && err.status === 409;

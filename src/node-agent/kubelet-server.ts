@@ -1,6 +1,18 @@
-import { createReadStream, existsSync, readFileSync, statSync, watchFile, unwatchFile } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  readFileSync,
+  statSync,
+  watchFile,
+  unwatchFile,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 
@@ -22,7 +34,12 @@ export interface KubeletServerOptions {
   readonly clientCaFile: string;
 }
 
-const send = (res: ServerResponse, code: number, body: string, type = 'text/plain; charset=utf-8') => {
+const send = (
+  res: ServerResponse,
+  code: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+) => {
   res.writeHead(code, { 'content-type': type });
   res.end(body);
 };
@@ -30,7 +47,10 @@ const send = (res: ServerResponse, code: number, body: string, type = 'text/plai
 const tail = (text: string, lines: number): string => {
   const all = text.split('\n');
   if (all.at(-1) === '') all.pop();
-  return all.slice(-lines).map((l) => `${l}\n`).join('');
+  return all
+    .slice(-lines)
+    .map((l) => `${l}\n`)
+    .join('');
 };
 
 /** GET /containerLogs/{ns}/{pod}/{container}?follow=&tailLines=: the file, optionally followed. */
@@ -45,14 +65,19 @@ const serveLogs = async (src: KubeletSource, url: URL, res: ServerResponse): Pro
   const tailLines = url.searchParams.get('tailLines');
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
   let offset = statSync(file).size;
-  res.write(tailLines === null ? await readFile(file, 'utf8') : tail(await readFile(file, 'utf8'), Number(tailLines)));
+  res.write(
+    tailLines === null
+      ? await readFile(file, 'utf8')
+      : tail(await readFile(file, 'utf8'), Number(tailLines)),
+  );
   if (url.searchParams.get('follow') !== 'true') {
     res.end();
     return;
   }
   const onChange = () => {
     const size = existsSync(file) ? statSync(file).size : 0;
-    if (size > offset) createReadStream(file, { start: offset, end: size - 1 }).pipe(res, { end: false });
+    if (size > offset)
+      createReadStream(file, { start: offset, end: size - 1 }).pipe(res, { end: false });
     offset = size;
   };
   watchFile(file, { interval: 500 }, onChange);
@@ -61,27 +86,39 @@ const serveLogs = async (src: KubeletSource, url: URL, res: ServerResponse): Pro
   });
 };
 
-const handler = (src: KubeletSource, withLogs: boolean) => (req: IncomingMessage, res: ServerResponse) => {
-  const url = new URL(req.url ?? '/', 'http://node');
-  const route = async () => {
-    if (url.pathname === '/healthz') send(res, 200, 'ok');
-    else if (url.pathname === '/metrics/resource') send(res, 200, await src.resourceMetrics(), 'text/plain; version=0.0.4; charset=utf-8');
-    else if (withLogs && url.pathname.startsWith('/containerLogs/')) await serveLogs(src, url, res);
-    else send(res, 404, 'not found');
+const handler =
+  (src: KubeletSource, withLogs: boolean) => (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://node');
+    const route = async () => {
+      if (url.pathname === '/healthz') send(res, 200, 'ok');
+      else if (url.pathname === '/metrics/resource')
+        send(res, 200, await src.resourceMetrics(), 'text/plain; version=0.0.4; charset=utf-8');
+      else if (withLogs && url.pathname.startsWith('/containerLogs/'))
+        await serveLogs(src, url, res);
+      else send(res, 404, 'not found');
+    };
+    route().catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, String(err));
+      else res.end();
+    });
   };
-  route().catch((err: unknown) => {
-    if (!res.headersSent) send(res, 500, String(err));
-    else res.end();
-  });
-};
 
 /**
  * Starts the kubelet-like servers on the node address: HTTPS (client certificates of the cluster CA
  * only) with /containerLogs for `kubectl logs`, and the read-only HTTP port with /metrics/resource.
  */
-export const startKubeletServers = async (src: KubeletSource, o: KubeletServerOptions): Promise<Server[]> => {
+export const startKubeletServers = async (
+  src: KubeletSource,
+  o: KubeletServerOptions,
+): Promise<Server[]> => {
   const https = createHttpsServer(
-    { cert: readFileSync(o.certFile), key: readFileSync(o.keyFile), ca: readFileSync(o.clientCaFile), requestCert: true, rejectUnauthorized: true },
+    {
+      cert: readFileSync(o.certFile),
+      key: readFileSync(o.keyFile),
+      ca: readFileSync(o.clientCaFile),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
     handler(src, true),
   );
   const http = createHttpServer(handler(src, false));

@@ -24,20 +24,34 @@ const collectMetrics = async (manager: PodManager): Promise<string> => {
   for (const w of manager.workers()) {
     for (const [container, pid] of w.runningPids()) {
       const use = treeUsage(table, pid);
-      const started = w.pod.status?.containerStatuses?.find((s) => s.name === container)?.state?.running?.startedAt;
+      const started = w.pod.status?.containerStatuses?.find((s) => s.name === container)?.state
+        ?.running?.startedAt;
       containers.push({
-        namespace: w.pod.metadata?.namespace ?? '', pod: w.pod.metadata?.name ?? '', container,
-        cpuSeconds: use.cpuSeconds, memoryBytes: use.rssBytes, startTime: new Date(started ?? Date.now()),
+        namespace: w.pod.metadata?.namespace ?? '',
+        pod: w.pod.metadata?.name ?? '',
+        container,
+        cpuSeconds: use.cpuSeconds,
+        memoryBytes: use.rssBytes,
+        startTime: new Date(started ?? Date.now()),
       });
     }
   }
-  const [stat, meminfo] = await Promise.all([readFile('/proc/stat', 'utf8'), readFile('/proc/meminfo', 'utf8')]);
-  return renderResourceMetrics({ cpuSeconds: parseNodeCpu(stat), memoryBytes: parseNodeMemory(meminfo) }, containers);
+  const [stat, meminfo] = await Promise.all([
+    readFile('/proc/stat', 'utf8'),
+    readFile('/proc/meminfo', 'utf8'),
+  ]);
+  return renderResourceMetrics(
+    { cpuSeconds: parseNodeCpu(stat), memoryBytes: parseNodeMemory(meminfo) },
+    containers,
+  );
 };
 
 const main = async (): Promise<void> => {
   const opts = parseOptions(process.argv.slice(2));
-  const log = createLogger({ verbosity: opts.verbosity, base: { component: 'node-agent', node: opts.nodeName } });
+  const log = createLogger({
+    verbosity: opts.verbosity,
+    base: { component: 'node-agent', node: opts.nodeName },
+  });
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const client = createKubeClient(loadKubeconfig(opts.kubeconfig));
   const podsDir = join(opts.stateDir, 'pods');
@@ -45,7 +59,9 @@ const main = async (): Promise<void> => {
 
   // A fresh start: processes and namespaces left by an earlier agent are swept; pods restart.
   for (const ns of await listPodNetns(opts.bridge)) {
-    const pids = (await runCommand('ip', ['netns', 'pids', ns]).catch(() => '')).split(/\s+/).filter(Boolean);
+    const pids = (await runCommand('ip', ['netns', 'pids', ns]).catch(() => ''))
+      .split(/\s+/)
+      .filter(Boolean);
     for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
     await runCommand('ip', ['netns', 'delete', ns]).catch(() => undefined);
     log.info('removed stale pod network namespace', { netns: ns });
@@ -60,14 +76,22 @@ const main = async (): Promise<void> => {
   const manager = new PodManager(
     client,
     {
-      bridge: opts.bridge, bridgeIp: opts.bridgeIp, apiPort: opts.apiPort, podsDir,
+      bridge: opts.bridge,
+      bridgeIp: opts.bridgeIp,
+      apiPort: opts.apiPort,
+      podsDir,
       hostDirsRecord: join(opts.stateDir, 'host-dirs'),
-      hosts: { repoRoot, nodeBinary: process.execPath, prometheusBinary: '/usr/bin/prometheus' },
+      hosts: { repoRoot, nodeBinary: process.execPath, prometheusBinary: opts.prometheusBinary },
       ipPool: new IpPool(opts.bridgeIp),
       volumeData: apiVolumeData(client),
       lookup: (ns) => apiKeyLookup(client, ns),
       pushStatus: async (pod: Pod, status: object) => {
-        await client.request('PATCH', `/api/v1/namespaces/${pod.metadata?.namespace ?? ''}/pods/${pod.metadata?.name ?? ''}/status`, { status }, MERGE);
+        await client.request(
+          'PATCH',
+          `/api/v1/namespaces/${pod.metadata?.namespace ?? ''}/pods/${pod.metadata?.name ?? ''}/status`,
+          { status },
+          MERGE,
+        );
       },
       event,
       log,
@@ -80,11 +104,20 @@ const main = async (): Promise<void> => {
     {
       resourceMetrics: () => collectMetrics(manager),
       logDir: (ns, pod) => {
-        const w = manager.workers().find((x) => x.pod.metadata?.namespace === ns && x.pod.metadata.name === pod);
+        const w = manager
+          .workers()
+          .find((x) => x.pod.metadata?.namespace === ns && x.pod.metadata.name === pod);
         return w === undefined ? undefined : join(podsDir, podDirName(w.pod), 'logs');
       },
     },
-    { address: opts.bridgeIp, httpsPort: opts.kubeletPort, readOnlyPort: opts.readOnlyPort, certFile: opts.tlsCertFile, keyFile: opts.tlsKeyFile, clientCaFile: opts.clientCaFile },
+    {
+      address: opts.bridgeIp,
+      httpsPort: opts.kubeletPort,
+      readOnlyPort: opts.readOnlyPort,
+      certFile: opts.tlsCertFile,
+      keyFile: opts.tlsKeyFile,
+      clientCaFile: opts.clientCaFile,
+    },
   );
 
   const stop = new AbortController();
@@ -105,6 +138,8 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'error', msg: 'node agent failed', err: String(err) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ ts: new Date().toISOString(), level: 'error', msg: 'node agent failed', err: String(err) })}\n`,
+  );
   process.exit(1);
 });

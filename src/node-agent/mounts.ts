@@ -10,13 +10,21 @@ export interface BindMount {
 }
 
 /** The container's volumeMounts as bind mounts, parents before children. Throws on an unknown volume. */
-export const resolveMounts = (container: Container, volumeDirs: ReadonlyMap<string, string>): BindMount[] =>
+export const resolveMounts = (
+  container: Container,
+  volumeDirs: ReadonlyMap<string, string>,
+): BindMount[] =>
   (container.volumeMounts ?? [])
     .map((m) => {
       const dir = volumeDirs.get(m.name);
-      if (dir === undefined) throw new Error(`volumeMount "${m.name}" refers to no volume of the pod`);
+      if (dir === undefined)
+        throw new Error(`volumeMount "${m.name}" refers to no volume of the pod`);
       const source = m.subPath ? join(dir, m.subPath) : dir;
-      return { source, target: m.mountPath.replace(/\/+$/, '') || '/', readOnly: m.readOnly === true };
+      return {
+        source,
+        target: m.mountPath.replace(/\/+$/, '') || '/',
+        readOnly: m.readOnly === true,
+      };
     })
     .sort((a, b) => a.target.split('/').length - b.target.split('/').length);
 
@@ -24,7 +32,11 @@ export const resolveMounts = (container: Container, volumeDirs: ReadonlyMap<stri
  * Bind mounts for the image's VOLUMEs not covered by a volumeMount (at or above them): each gets
  * `<scratchDir>/<path with / as _>`, like the anonymous volumes a container runtime creates.
  */
-export const imageVolumeMounts = (volumes: readonly string[], mounts: readonly BindMount[], scratchDir: string): BindMount[] =>
+export const imageVolumeMounts = (
+  volumes: readonly string[],
+  mounts: readonly BindMount[],
+  scratchDir: string,
+): BindMount[] =>
   volumes
     .filter((v) => !mounts.some((m) => v === m.target || v.startsWith(`${m.target}/`)))
     .map((v) => ({ source: join(scratchDir, v.replace(/\//g, '_')), target: v, readOnly: false }));
@@ -36,7 +48,11 @@ export const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * The /bin/sh script run inside the container's new mount+UTS namespaces before exec'ing the program
  * (passed as "$@"): sets the hostname, performs the bind mounts (read-only ones remounted ro), cds.
  */
-export const launchScript = (mounts: readonly BindMount[], workingDir: string, hostname: string): string => {
+export const launchScript = (
+  mounts: readonly BindMount[],
+  workingDir: string,
+  hostname: string,
+): string => {
   const lines = ['set -e', `hostname ${shQuote(hostname.slice(0, 63))} 2>/dev/null || true`];
   for (const m of mounts) {
     lines.push(`mount --bind ${shQuote(m.source)} ${shQuote(m.target)}`);
@@ -46,10 +62,11 @@ export const launchScript = (mounts: readonly BindMount[], workingDir: string, h
   return lines.join('\n');
 };
 
-const exists = async (p: string) => stat(p).then(
-  (s) => s,
-  () => undefined,
-);
+const exists = async (p: string) =>
+  stat(p).then(
+    (s) => s,
+    () => undefined,
+  );
 
 /** Creates `path` (a directory, or an empty file when `asFile`) and records every level it had to create. */
 const createRecorded = async (path: string, asFile: boolean, record: string): Promise<void> => {
@@ -74,10 +91,16 @@ const createRecorded = async (path: string, asFile: boolean, record: string): Pr
  * mount's source (the volume directory); any other missing target is created on the host and listed in
  * `record` (one path per line) so `cluster:down` can remove it.
  */
-export const ensureMountPoints = async (mounts: readonly BindMount[], record: string): Promise<void> => {
+export const ensureMountPoints = async (
+  mounts: readonly BindMount[],
+  record: string,
+): Promise<void> => {
   for (const [i, m] of mounts.entries()) {
     const asFile = (await exists(m.source))?.isFile() === true;
-    const parent = mounts.slice(0, i).reverse().find((p) => m.target.startsWith(`${p.target}/`));
+    const parent = mounts
+      .slice(0, i)
+      .reverse()
+      .find((p) => m.target.startsWith(`${p.target}/`));
     if (parent === undefined) {
       if (!(await exists(m.target))) await createRecorded(m.target, asFile, record);
       continue;

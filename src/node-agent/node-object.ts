@@ -19,10 +19,20 @@ const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** The node's conditions at `now`: Ready=True, no pressure; transition time = `since`. */
 export const nodeConditions = (now: Date, since: Date): NodeCondition[] => {
   const c = (type: string, status: string, reason: string, message: string): NodeCondition => ({
-    type, status, reason, message, lastHeartbeatTime: iso(now), lastTransitionTime: iso(since),
+    type,
+    status,
+    reason,
+    message,
+    lastHeartbeatTime: iso(now),
+    lastTransitionTime: iso(since),
   });
   return [
-    c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+    c(
+      'MemoryPressure',
+      'False',
+      'KubeletHasSufficientMemory',
+      'kubelet has sufficient memory available',
+    ),
     c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
     c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
     c('Ready', 'True', 'KubeletReady', 'k8spa node agent is posting ready status'),
@@ -31,7 +41,12 @@ export const nodeConditions = (now: Date, since: Date): NodeCondition[] => {
 
 /** The Node object this agent registers (status included; the apiserver keeps status on create). */
 export const buildNode = (h: HostFacts, now: Date): Node => {
-  const capacity = { cpu: String(h.cpus), memory: `${Math.floor(h.memoryBytes / 1024)}Ki`, pods: '110', 'ephemeral-storage': '10Gi' };
+  const capacity = {
+    cpu: String(h.cpus),
+    memory: `${Math.floor(h.memoryBytes / 1024)}Ki`,
+    pods: '110',
+    'ephemeral-storage': '10Gi',
+  };
   return {
     apiVersion: 'v1',
     kind: 'Node',

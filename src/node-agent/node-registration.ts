@@ -8,7 +8,12 @@ import { buildNode, nodeConditions, type HostFacts } from './node-object.ts';
 const MERGE = 'application/merge-patch+json';
 
 /** Reads the host facts from the OS. */
-export const hostFacts = (nodeName: string, address: string, kubeletPort: number, kubeVersion: string): HostFacts => {
+export const hostFacts = (
+  nodeName: string,
+  address: string,
+  kubeletPort: number,
+  kubeVersion: string,
+): HostFacts => {
   const read = (p: string) => {
     try {
       return readFileSync(p, 'utf8').trim();
@@ -17,7 +22,10 @@ export const hostFacts = (nodeName: string, address: string, kubeletPort: number
     }
   };
   return {
-    nodeName, address, kubeletPort, kubeVersion,
+    nodeName,
+    address,
+    kubeletPort,
+    kubeVersion,
     cpus: cpus().length,
     memoryBytes: totalmem(),
     kernel: release(),
@@ -28,35 +36,58 @@ export const hostFacts = (nodeName: string, address: string, kubeletPort: number
 };
 
 /** Creates the Node (or refreshes an existing one's status) and removes the not-ready taint the apiserver adds. */
-export const registerNode = async (client: KubeClient, facts: HostFacts, now: Date): Promise<void> => {
+export const registerNode = async (
+  client: KubeClient,
+  facts: HostFacts,
+  now: Date,
+): Promise<void> => {
   const node = buildNode(facts, now);
   try {
     await client.request('POST', '/api/v1/nodes', node);
   } catch (err) {
     if (!isConflict(err)) throw err;
   }
-  await client.request('PATCH', `/api/v1/nodes/${facts.nodeName}/status`, { status: node.status }, MERGE);
+  await client.request(
+    'PATCH',
+    `/api/v1/nodes/${facts.nodeName}/status`,
+    { status: node.status },
+    MERGE,
+  );
   await clearNotReadyTaint(client, facts.nodeName);
 };
 
 const clearNotReadyTaint = async (client: KubeClient, name: string): Promise<void> => {
   const node = await client.request<Node>('GET', `/api/v1/nodes/${name}`);
   const taints = node.spec?.taints ?? [];
-  const kept = taints.filter((t) => t.key !== 'node.kubernetes.io/not-ready' && t.key !== 'node.kubernetes.io/unreachable');
+  const kept = taints.filter(
+    (t) => t.key !== 'node.kubernetes.io/not-ready' && t.key !== 'node.kubernetes.io/unreachable',
+  );
   if (kept.length !== taints.length) {
-    await client.request('PATCH', `/api/v1/nodes/${name}`, { spec: { taints: kept.length > 0 ? kept : null } }, MERGE);
+    await client.request(
+      'PATCH',
+      `/api/v1/nodes/${name}`,
+      { spec: { taints: kept.length > 0 ? kept : null } },
+      MERGE,
+    );
   }
 };
 
 const renewLease = async (client: KubeClient, name: string, now: Date): Promise<void> => {
   const path = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`;
-  const spec = { holderIdentity: name, leaseDurationSeconds: 40, renewTime: now.toISOString().replace('Z', '000Z') };
+  const spec = {
+    holderIdentity: name,
+    leaseDurationSeconds: 40,
+    renewTime: now.toISOString().replace('Z', '000Z'),
+  };
   try {
     await client.request('PATCH', path, { spec }, MERGE);
   } catch (err) {
     if (!isNotFound(err)) throw err;
     await client.request('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', {
-      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec,
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, namespace: 'kube-node-lease' },
+      spec,
     });
   }
 };
@@ -75,7 +106,12 @@ export const runHeartbeat = (client: KubeClient, facts: HostFacts, o: HeartbeatO
   const beat = async () => {
     const now = new Date();
     try {
-      await client.request('PATCH', `/api/v1/nodes/${facts.nodeName}/status`, { status: { conditions: nodeConditions(now, since) } }, MERGE);
+      await client.request(
+        'PATCH',
+        `/api/v1/nodes/${facts.nodeName}/status`,
+        { status: { conditions: nodeConditions(now, since) } },
+        MERGE,
+      );
       await renewLease(client, facts.nodeName, now);
       await clearNotReadyTaint(client, facts.nodeName);
     } catch (err) {

@@ -19,6 +19,8 @@ export interface AgentOptions {
   readonly tlsKeyFile: string;
   readonly clientCaFile: string;
   readonly kubeVersion: string;
+  /** The program `prom/prometheus` images run (one built with Kubernetes service discovery). */
+  readonly prometheusBinary: string;
   readonly verbosity: number;
 }
 
@@ -35,10 +37,15 @@ const spec = {
   'tls-private-key-file': { type: 'string' },
   'client-ca-file': { type: 'string' },
   'kube-version': { type: 'string', default: 'v1.34.4' },
+  'prometheus-binary': { type: 'string', default: '/usr/bin/prometheus' },
   v: { type: 'string', default: '2' },
 } as const;
 
-const required = (values: Record<string, string | undefined>, name: string, errors: string[]): string => {
+const required = (
+  values: Record<string, string | undefined>,
+  name: string,
+  errors: string[],
+): string => {
   const v = values[name];
   if (v === undefined || v === '') errors.push(`--${name} is required`);
   return v ?? '';
@@ -46,13 +53,19 @@ const required = (values: Record<string, string | undefined>, name: string, erro
 
 const port = (raw: string, name: string, errors: string[]): number => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) errors.push(`--${name}: invalid port ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    errors.push(`--${name}: invalid port ${JSON.stringify(raw)}`);
   return n;
 };
 
 /** Parses argv (without node and script); throws one Error listing every problem. */
 export const parseOptions = (argv: readonly string[]): AgentOptions => {
-  const { values } = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: spec,
+    strict: true,
+    allowPositionals: false,
+  });
   const errors: string[] = [];
   const opts: AgentOptions = {
     kubeconfig: required(values, 'kubeconfig', errors),
@@ -67,10 +80,13 @@ export const parseOptions = (argv: readonly string[]): AgentOptions => {
     tlsKeyFile: required(values, 'tls-private-key-file', errors),
     clientCaFile: required(values, 'client-ca-file', errors),
     kubeVersion: values['kube-version'],
+    prometheusBinary: values['prometheus-binary'],
     verbosity: Number(values.v),
   };
-  if (!/^\d+\.\d+\.\d+\.1$/.test(opts.bridgeIp)) errors.push(`--bridge-ip must be the .1 of a /24, got ${opts.bridgeIp}`);
-  if (opts.bridge.length > 9) errors.push(`--bridge name too long (max 9 characters): ${opts.bridge}`);
+  if (!/^\d+\.\d+\.\d+\.1$/.test(opts.bridgeIp))
+    errors.push(`--bridge-ip must be the .1 of a /24, got ${opts.bridgeIp}`);
+  if (opts.bridge.length > 9)
+    errors.push(`--bridge name too long (max 9 characters): ${opts.bridge}`);
   if (errors.length > 0) throw new Error(`invalid options:\n  ${errors.join('\n  ')}`);
   return Object.freeze(opts);
 };

@@ -43,9 +43,13 @@ export class PodManager {
         this.#reconcile(list.items);
         const rv = list.metadata?.resourceVersion ?? '0';
         const path = `/api/v1/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=300&resourceVersion=${rv}`;
-        await this.#client.watch<Pod>(path, (e) => {
-          this.#onEvent(e);
-        }, signal);
+        await this.#client.watch<Pod>(
+          path,
+          (e) => {
+            this.#onEvent(e);
+          },
+          signal,
+        );
       } catch (err) {
         if (!signal.aborted) this.#log.error('pod watch failed; relisting', { err });
       }
@@ -54,7 +58,8 @@ export class PodManager {
   }
 
   #onEvent(e: WatchEvent<Pod>): void {
-    if (e.type === 'ERROR') throw new KubeApiError('watch error event', 410, JSON.stringify(e.object));
+    if (e.type === 'ERROR')
+      throw new KubeApiError('watch error event', 410, JSON.stringify(e.object));
     if (e.type === 'BOOKMARK') return;
     if (e.type === 'DELETED') this.#gone(e.object.metadata?.uid ?? '');
     else this.#handle(e.object);
@@ -86,7 +91,12 @@ export class PodManager {
       this.#log.info('starting pod', { pod: key(pod) }, 1);
       w.start().catch((err: unknown) => {
         this.#log.error('pod start failed', { pod: key(pod), err });
-        this.#ctx.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
+        this.#ctx.event(
+          pod,
+          'Warning',
+          'FailedCreatePodSandBox',
+          `Failed to create pod sandbox: ${(err as Error).message}`,
+        );
       });
     }
   }
@@ -106,14 +116,25 @@ export class PodManager {
   async #bind(pod: Pod): Promise<void> {
     const ns = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
-    const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace: ns }, target: { apiVersion: 'v1', kind: 'Node', name: this.#node } };
+    const binding = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name, namespace: ns },
+      target: { apiVersion: 'v1', kind: 'Node', name: this.#node },
+    };
     await this.#client.request('POST', `/api/v1/namespaces/${ns}/pods/${name}/binding`, binding);
-    this.#schedulerEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${this.#node}`);
+    this.#schedulerEvent(
+      pod,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${ns}/${name} to ${this.#node}`,
+    );
   }
 
   async #terminate(pod: Pod): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
-    const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const grace =
+      pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     const worker = this.#workers.get(uid);
     if (worker) {
       this.#ctx.event(pod, 'Normal', 'Killing', 'Stopping pod');
@@ -121,9 +142,16 @@ export class PodManager {
       this.#workers.delete(uid);
     }
     const path = `/api/v1/namespaces/${pod.metadata?.namespace ?? 'default'}/pods/${pod.metadata?.name ?? ''}`;
-    await this.#client.request('DELETE', path, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid } }).catch((err: unknown) => {
-      if (!isNotFound(err)) throw err;
-    });
+    await this.#client
+      .request('DELETE', path, {
+        apiVersion: 'v1',
+        kind: 'DeleteOptions',
+        gracePeriodSeconds: 0,
+        preconditions: { uid },
+      })
+      .catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
   }
 
   #gone(uid: string): void {

@@ -2,7 +2,8 @@ import { runCommand } from './run-command.ts';
 
 /** Names of a pod's network plumbing: namespace `<bridge>-<uid>`, host-side veth `<bridge>v<last octet>`. */
 export const netnsName = (bridge: string, uid: string): string => `${bridge}-${uid}`;
-export const vethName = (bridge: string, ip: string): string => `${bridge}v${ip.split('.').pop() ?? '0'}`;
+export const vethName = (bridge: string, ip: string): string =>
+  `${bridge}v${ip.split('.').pop() ?? '0'}`;
 
 /**
  * Hands out pod IPs from the bridge's /24 (.2–.254), lowest free first. Not persistent: the agent
@@ -39,7 +40,18 @@ export const setUpPodNetwork = async (bridge: string, uid: string, ip: string): 
   await tearDownPodNetwork(bridge, uid);
   await runCommand('ip', ['link', 'delete', veth]).catch(() => undefined);
   await runCommand('ip', ['netns', 'add', ns]);
-  await runCommand('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+  await runCommand('ip', [
+    'link',
+    'add',
+    veth,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'eth0',
+    'netns',
+    ns,
+  ]);
   await runCommand('ip', ['link', 'set', veth, 'master', bridge, 'up']);
   await runCommand('ip', ['-n', ns, 'addr', 'add', `${ip}/24`, 'dev', 'eth0']);
   await runCommand('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
@@ -49,7 +61,10 @@ export const setUpPodNetwork = async (bridge: string, uid: string, ip: string): 
 /** Pids of every process in the pod's network namespace (empty when it does not exist). */
 export const netnsPids = async (bridge: string, uid: string): Promise<number[]> => {
   const out = await runCommand('ip', ['netns', 'pids', netnsName(bridge, uid)]).catch(() => '');
-  return out.split(/\s+/).filter((s) => s !== '').map(Number);
+  return out
+    .split(/\s+/)
+    .filter((s) => s !== '')
+    .map(Number);
 };
 
 /** Kills any process left in the namespace and deletes it (the veth pair goes with it). */

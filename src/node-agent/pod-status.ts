@@ -1,4 +1,10 @@
-import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
+import type {
+  ContainerState,
+  ContainerStatus,
+  Pod,
+  PodCondition,
+  PodStatus,
+} from 'kubernetes-types/core/v1.js';
 
 /** How a container run ended. */
 export interface Terminated {
@@ -12,7 +18,12 @@ export interface Terminated {
 /** A container's current state as the agent sees it. */
 export type RuntimeState =
   | { readonly kind: 'waiting'; readonly reason: string; readonly message?: string }
-  | { readonly kind: 'running'; readonly startedAt: Date; readonly ready: boolean; readonly pid: number }
+  | {
+      readonly kind: 'running';
+      readonly startedAt: Date;
+      readonly ready: boolean;
+      readonly pid: number;
+    }
   | ({ readonly kind: 'terminated' } & Terminated);
 
 /** One container's runtime facts. */
@@ -52,7 +63,9 @@ const containerStatus = (c: ContainerRuntime, uid: string): ContainerStatus => {
   const s = c.state;
   const state: ContainerState =
     s.kind === 'waiting'
-      ? { waiting: { reason: s.reason, ...(s.message !== undefined ? { message: s.message } : {}) } }
+      ? {
+          waiting: { reason: s.reason, ...(s.message !== undefined ? { message: s.message } : {}) },
+        }
       : s.kind === 'running'
         ? { running: { startedAt: iso(s.startedAt) } }
         : terminatedState(s, id);
@@ -75,7 +88,12 @@ export const podPhase = (pod: Pod, containers: readonly ContainerRuntime[]): str
   let running = 0;
   let failed = 0;
   for (const c of containers) {
-    const ended = c.state.kind === 'terminated' ? c.state : c.state.kind === 'waiting' ? c.lastTerminated : undefined;
+    const ended =
+      c.state.kind === 'terminated'
+        ? c.state
+        : c.state.kind === 'waiting'
+          ? c.lastTerminated
+          : undefined;
     if (c.state.kind === 'running') running++;
     else if (ended === undefined) pending++;
     else if (ended.exitCode !== 0) failed++;
@@ -88,17 +106,26 @@ export const podPhase = (pod: Pod, containers: readonly ContainerRuntime[]): str
   return failed > 0 ? 'Failed' : 'Succeeded';
 };
 
-const condition = (pod: Pod, type: string, ok: boolean, now: Date, reason?: string): PodCondition => {
+const condition = (
+  pod: Pod,
+  type: string,
+  ok: boolean,
+  now: Date,
+  reason?: string,
+): PodCondition => {
   const status = ok ? 'True' : 'False';
   const prev = pod.status?.conditions?.find((c) => c.type === type);
-  const since = prev?.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : iso(now);
+  const since =
+    prev?.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : iso(now);
   return { type, status, lastTransitionTime: since, ...(ok || !reason ? {} : { reason }) };
 };
 
 /** The full pod status for the runtime facts; condition transition times carry over from `pod.status`. */
 export const computePodStatus = (pod: Pod, rt: PodRuntime, now: Date): PodStatus => {
   const phase = podPhase(pod, rt.containers);
-  const allReady = rt.containers.length > 0 && rt.containers.every((c) => c.state.kind === 'running' && c.state.ready);
+  const allReady =
+    rt.containers.length > 0 &&
+    rt.containers.every((c) => c.state.kind === 'running' && c.state.ready);
   const ready = allReady && phase === 'Running';
   const uid = pod.metadata?.uid ?? '';
   const ips = rt.podIp !== undefined ? { podIP: rt.podIp, podIPs: [{ ip: rt.podIp }] } : {};

@@ -45,7 +45,9 @@ export class PodWorker {
   constructor(pod: Pod, ctx: NodeContext) {
     this.#pod = pod;
     this.#ctx = ctx;
-    this.#log = ctx.log.child({ pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}` });
+    this.#log = ctx.log.child({
+      pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`,
+    });
   }
 
   get pod(): Pod {
@@ -72,7 +74,12 @@ export class PodWorker {
   }
 
   #facts(): PodFacts {
-    return { podIp: this.#ip ?? '', hostIp: this.#ctx.bridgeIp, apiHost: this.#ctx.bridgeIp, apiPort: this.#ctx.apiPort };
+    return {
+      podIp: this.#ip ?? '',
+      hostIp: this.#ctx.bridgeIp,
+      apiHost: this.#ctx.bridgeIp,
+      apiPort: this.#ctx.apiPort,
+    };
   }
 
   /** Network, volumes (retried until they can be made), then every container. */
@@ -85,20 +92,33 @@ export class PodWorker {
     this.#schedulePush();
     const volumeDirs = await this.#volumes();
     if (volumeDirs === undefined) return;
-    const restarts = new Map((this.#pod.status?.containerStatuses ?? []).map((s) => [s.name, s.restartCount]));
+    const restarts = new Map(
+      (this.#pod.status?.containerStatuses ?? []).map((s) => [s.name, s.restartCount]),
+    );
     this.#runners = (this.#pod.spec?.containers ?? []).map(
       (c) =>
-        new ContainerRunner(c, {
-          pod: this.#pod, facts: this.#facts(), netns: netnsName(this.#ctx.bridge, uid), volumeDirs,
-          logDir: join(this.#dir(), 'logs'), scratchDir: join(this.#dir(), 'image-volumes'), hostDirsRecord: this.#ctx.hostDirsRecord, hosts: this.#ctx.hosts,
-          lookup: this.#ctx.lookup(this.#pod.metadata?.namespace ?? 'default'), log: this.#log,
-          changed: () => {
-            this.#schedulePush();
+        new ContainerRunner(
+          c,
+          {
+            pod: this.#pod,
+            facts: this.#facts(),
+            netns: netnsName(this.#ctx.bridge, uid),
+            volumeDirs,
+            logDir: join(this.#dir(), 'logs'),
+            scratchDir: join(this.#dir(), 'image-volumes'),
+            hostDirsRecord: this.#ctx.hostDirsRecord,
+            hosts: this.#ctx.hosts,
+            lookup: this.#ctx.lookup(this.#pod.metadata?.namespace ?? 'default'),
+            log: this.#log,
+            changed: () => {
+              this.#schedulePush();
+            },
+            event: (type, reason, message) => {
+              this.#ctx.event(this.#pod, type, reason, message);
+            },
           },
-          event: (type, reason, message) => {
-            this.#ctx.event(this.#pod, type, reason, message);
-          },
-        }, restarts.get(c.name) ?? 0),
+          restarts.get(c.name) ?? 0,
+        ),
     );
     for (const r of this.#runners) await r.start();
     this.#schedulePush();
@@ -109,8 +129,17 @@ export class PodWorker {
       try {
         return await prepareVolumes(this.#pod, this.#facts(), this.#dir(), this.#ctx.volumeData);
       } catch (err) {
-        const message = err instanceof VolumeError ? err.message : `volume setup failed: ${(err as Error).message}`;
-        if (attempt % 6 === 0) this.#ctx.event(this.#pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${message}`);
+        const message =
+          err instanceof VolumeError
+            ? err.message
+            : `volume setup failed: ${(err as Error).message}`;
+        if (attempt % 6 === 0)
+          this.#ctx.event(
+            this.#pod,
+            'Warning',
+            'FailedMount',
+            `MountVolume.SetUp failed: ${message}`,
+          );
         this.#log.info('volumes not ready', { err: message }, 2);
         await new Promise((r) => setTimeout(r, 5000));
       }
@@ -146,7 +175,13 @@ export class PodWorker {
     if (this.#stopping) return;
     const status = computePodStatus(
       this.#pod,
-      { podIp: this.#ip, hostIp: this.#ctx.bridgeIp, startTime: this.#startTime, networkReady: this.#networkReady, containers: this.#containers() },
+      {
+        podIp: this.#ip,
+        hostIp: this.#ctx.bridgeIp,
+        startTime: this.#startTime,
+        networkReady: this.#networkReady,
+        containers: this.#containers(),
+      },
       new Date(),
     );
     const text = JSON.stringify(status);

@@ -14,14 +14,26 @@ export const resolvePort = (container: Container, port: number | string | undefi
   throw new Error(`container ${container.name}: unknown port ${String(port)}`);
 };
 
-const httpProbe = (probe: Probe, container: Container, podIp: string, timeoutMs: number): Promise<boolean> => {
+const httpProbe = (
+  probe: Probe,
+  container: Container,
+  podIp: string,
+  timeoutMs: number,
+): Promise<boolean> => {
   const h = probe.httpGet;
   if (h === undefined) return Promise.resolve(false);
   const send = h.scheme === 'HTTPS' ? httpsRequest : httpRequest;
   const headers = Object.fromEntries((h.httpHeaders ?? []).map((x) => [x.name, x.value]));
   return new Promise((resolve) => {
     const req = send(
-      { host: h.host ?? podIp, port: resolvePort(container, h.port), path: h.path ?? '/', headers, timeout: timeoutMs, rejectUnauthorized: false },
+      {
+        host: h.host ?? podIp,
+        port: resolvePort(container, h.port),
+        path: h.path ?? '/',
+        headers,
+        timeout: timeoutMs,
+        rejectUnauthorized: false,
+      },
       (res) => {
         res.resume();
         const code = res.statusCode ?? 0;
@@ -36,9 +48,17 @@ const httpProbe = (probe: Probe, container: Container, podIp: string, timeoutMs:
   });
 };
 
-const tcpProbe = (probe: Probe, container: Container, podIp: string, timeoutMs: number): Promise<boolean> =>
+const tcpProbe = (
+  probe: Probe,
+  container: Container,
+  podIp: string,
+  timeoutMs: number,
+): Promise<boolean> =>
   new Promise((resolve) => {
-    const socket = connect({ host: probe.tcpSocket?.host ?? podIp, port: resolvePort(container, probe.tcpSocket?.port) });
+    const socket = connect({
+      host: probe.tcpSocket?.host ?? podIp,
+      port: resolvePort(container, probe.tcpSocket?.port),
+    });
     socket.setTimeout(timeoutMs, () => {
       socket.destroy();
       resolve(false);
@@ -53,7 +73,12 @@ const tcpProbe = (probe: Probe, container: Container, podIp: string, timeoutMs: 
   });
 
 /** Runs one probe attempt (httpGet, tcpSocket, or exec inside the container's namespaces). */
-export const runProbe = async (probe: Probe, container: Container, podIp: string, pid: number): Promise<boolean> => {
+export const runProbe = async (
+  probe: Probe,
+  container: Container,
+  podIp: string,
+  pid: number,
+): Promise<boolean> => {
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
   if (probe.httpGet) return httpProbe(probe, container, podIp, timeoutMs);
   if (probe.tcpSocket) return tcpProbe(probe, container, podIp, timeoutMs);

@@ -38,7 +38,10 @@ export const readProcTable = async (): Promise<Map<number, ProcSample>> => {
 };
 
 /** Sum of cpu and memory over `root` and all its descendants. */
-export const treeUsage = (table: ReadonlyMap<number, ProcSample>, root: number): { cpuSeconds: number; rssBytes: number } => {
+export const treeUsage = (
+  table: ReadonlyMap<number, ProcSample>,
+  root: number,
+): { cpuSeconds: number; rssBytes: number } => {
   const children = new Map<number, number[]>();
   for (const p of table.values()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   let cpuSeconds = 0;

@@ -16,4 +16,5 @@ export const backoffSeconds = (restarts: number, ranSeconds: number, baseSeconds
 };
 
 /** Reason shown for a terminated container: Completed for exit 0, OOMKilled is not detectable here. */
-export const terminationReason = (exitCode: number): string => (exitCode === 0 ? 'Completed' : 'Error');
+export const terminationReason = (exitCode: number): string =>
+  exitCode === 0 ? 'Completed' : 'Error';

@@ -15,7 +15,11 @@ export const runCommand = (file: string, args: readonly string[]): Promise<strin
   new Promise((resolve, reject) => {
     execFile(file, [...args], { timeout: 30_000 }, (err, stdout, stderr) => {
       if (err) {
-        reject(new CommandError(`${file} ${args.join(' ')}: ${stderr.trim() || err.message}`, stderr, { cause: err }));
+        reject(
+          new CommandError(`${file} ${args.join(' ')}: ${stderr.trim() || err.message}`, stderr, {
+            cause: err,
+          }),
+        );
         return;
       }
       resolve(stdout);

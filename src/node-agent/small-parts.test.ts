@@ -8,10 +8,18 @@ import { backoffSeconds, shouldRestart, terminationReason } from './restart-back
 
 test('restart policy and back-off', () => {
   const table: [string | undefined, number, boolean][] = [
-    [undefined, 0, true], ['Always', 1, true], ['OnFailure', 0, false], ['OnFailure', 2, true], ['Never', 1, false],
+    [undefined, 0, true],
+    ['Always', 1, true],
+    ['OnFailure', 0, false],
+    ['OnFailure', 2, true],
+    ['Never', 1, false],
   ];
-  for (const [policy, code, want] of table) assert.equal(shouldRestart(policy, code), want, `${policy ?? '-'}/${code}`);
-  assert.deepEqual([0, 1, 2, 3, 10].map((n) => backoffSeconds(n, 5)), [0, 10, 20, 40, 300]);
+  for (const [policy, code, want] of table)
+    assert.equal(shouldRestart(policy, code), want, `${policy ?? '-'}/${code}`);
+  assert.deepEqual(
+    [0, 1, 2, 3, 10].map((n) => backoffSeconds(n, 5)),
+    [0, 10, 20, 40, 300],
+  );
   assert.equal(backoffSeconds(5, 601), 0, 'a long run resets the back-off');
   assert.equal(terminationReason(0), 'Completed');
   assert.equal(terminationReason(137), 'Error');
@@ -51,7 +59,10 @@ test('probes resolve named ports and connect over TCP and HTTP', async () => {
   const port = (server.address() as { port: number }).port;
   try {
     assert.equal(await runProbe({ tcpSocket: { port } }, container, '127.0.0.1', 0), true);
-    assert.equal(await runProbe({ httpGet: { port, path: '/healthz' } }, container, '127.0.0.1', 0), true);
+    assert.equal(
+      await runProbe({ httpGet: { port, path: '/healthz' } }, container, '127.0.0.1', 0),
+      true,
+    );
   } finally {
     server.close();
   }
@@ -59,11 +70,21 @@ test('probes resolve named ports and connect over TCP and HTTP', async () => {
 });
 
 test('parseOptions requires the essentials and validates ports', () => {
-  const base = ['--kubeconfig=k', '--node-name=n', '--state-dir=s', '--tls-cert-file=c', '--tls-private-key-file=k', '--client-ca-file=ca'];
+  const base = [
+    '--kubeconfig=k',
+    '--node-name=n',
+    '--state-dir=s',
+    '--tls-cert-file=c',
+    '--tls-private-key-file=k',
+    '--client-ca-file=ca',
+  ];
   const o = parseOptions([...base, '--api-port=16443']);
   assert.equal(o.apiPort, 16443);
   assert.equal(o.bridgeIp, '10.244.0.1');
-  assert.throws(() => parseOptions(['--api-port=0']), /--kubeconfig is required[\s\S]*invalid port/);
+  assert.throws(
+    () => parseOptions(['--api-port=0']),
+    /--kubeconfig is required[\s\S]*invalid port/,
+  );
   assert.throws(() => parseOptions([...base, '--bridge-ip=10.0.0.5']), /\.1 of a \/24/);
   assert.throws(() => parseOptions([...base, '--bogus']), /Unknown option/);
 });

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { prepareVolumes, projectKeys, VolumeError, volumeFiles, type VolumeData } from './volumes.ts';
+import {
+  prepareVolumes,
+  projectKeys,
+  VolumeError,
+  volumeFiles,
+  type VolumeData,
+} from './volumes.ts';
 
 const pod: Pod = {
   metadata: { name: 'p', namespace: 'prom', uid: 'u' },
@@ -13,26 +19,57 @@ const pod: Pod = {
     containers: [],
     volumes: [
       { name: 'cfg', configMap: { name: 'prometheus' } },
-      { name: 'certs', secret: { secretName: 'serving', items: [{ key: 'serving.crt', path: 'tls/serving.crt', mode: 0o600 }] } },
+      {
+        name: 'certs',
+        secret: {
+          secretName: 'serving',
+          items: [{ key: 'serving.crt', path: 'tls/serving.crt', mode: 0o600 }],
+        },
+      },
       { name: 'scratch', emptyDir: {} },
-      { name: 'api', projected: { sources: [
-        { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
-        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
-      ] } },
+      {
+        name: 'api',
+        projected: {
+          sources: [
+            { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            {
+              downwardAPI: {
+                items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }],
+              },
+            },
+          ],
+        },
+      },
     ],
   },
 };
 const facts = { podIp: '10.244.0.2', hostIp: '10.244.0.1', apiHost: '10.244.0.1', apiPort: 6443 };
 const data: VolumeData = {
-  configMap: (_ns, name) => Promise.resolve(({ prometheus: { 'prometheus.yml': 'global: {}' }, 'kube-root-ca.crt': { 'ca.crt': 'CA' } } as Record<string, Record<string, string>>)[name]),
-  secret: (_ns, name) => Promise.resolve(name === 'serving' ? { 'serving.crt': 'CRT', 'serving.key': 'KEY' } : undefined),
+  configMap: (_ns, name) =>
+    Promise.resolve(
+      (
+        {
+          prometheus: { 'prometheus.yml': 'global: {}' },
+          'kube-root-ca.crt': { 'ca.crt': 'CA' },
+        } as Record<string, Record<string, string>>
+      )[name],
+    ),
+  secret: (_ns, name) =>
+    Promise.resolve(
+      name === 'serving' ? { 'serving.crt': 'CRT', 'serving.key': 'KEY' } : undefined,
+    ),
   token: (p, _aud, exp) => Promise.resolve(`token-for-${p.spec?.serviceAccountName ?? ''}-${exp}`),
 };
 
 test('projectKeys: all keys, or the listed items with their modes', () => {
-  assert.deepEqual(projectKeys({ a: '1', b: '2' }, undefined, 0o644, 'x').map((f) => f.path), ['a', 'b']);
-  assert.deepEqual(projectKeys({ a: '1' }, [{ key: 'a', path: 'd/a', mode: 0o400 }], 0o644, 'x'), [{ path: 'd/a', content: '1', mode: 0o400 }]);
+  assert.deepEqual(
+    projectKeys({ a: '1', b: '2' }, undefined, 0o644, 'x').map((f) => f.path),
+    ['a', 'b'],
+  );
+  assert.deepEqual(projectKeys({ a: '1' }, [{ key: 'a', path: 'd/a', mode: 0o400 }], 0o644, 'x'), [
+    { path: 'd/a', content: '1', mode: 0o400 },
+  ]);
   assert.throws(() => projectKeys({}, [{ key: 'a', path: 'a' }], 0o644, 'cm'), VolumeError);
 });
 
@@ -54,7 +91,21 @@ test('prepareVolumes writes every supported volume', async () => {
 });
 
 test('missing objects are VolumeErrors unless optional; unsupported kinds are rejected', async () => {
-  await assert.rejects(volumeFiles(pod, facts, { name: 'x', secret: { secretName: 'absent' } }, data), /secret "absent" not found/);
-  assert.deepEqual(await volumeFiles(pod, facts, { name: 'x', secret: { secretName: 'absent', optional: true } }, data), []);
-  await assert.rejects(volumeFiles(pod, facts, { name: 'x', nfs: { server: 's', path: '/' } }, data), /only emptyDir/);
+  await assert.rejects(
+    volumeFiles(pod, facts, { name: 'x', secret: { secretName: 'absent' } }, data),
+    /secret "absent" not found/,
+  );
+  assert.deepEqual(
+    await volumeFiles(
+      pod,
+      facts,
+      { name: 'x', secret: { secretName: 'absent', optional: true } },
+      data,
+    ),
+    [],
+  );
+  await assert.rejects(
+    volumeFiles(pod, facts, { name: 'x', nfs: { server: 's', path: '/' } }, data),
+    /only emptyDir/,
+  );
 });

@@ -1,6 +1,12 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
-import type { KeyToPath, Pod, ProjectedVolumeSource, Volume, VolumeProjection } from 'kubernetes-types/core/v1.js';
+import type {
+  KeyToPath,
+  Pod,
+  ProjectedVolumeSource,
+  Volume,
+  VolumeProjection,
+} from 'kubernetes-types/core/v1.js';
 import { fieldValue, type PodFacts } from './env.ts';
 
 /** Reads the apiserver objects volumes are made of; data values are plain text (Secrets decoded). */
@@ -32,7 +38,8 @@ export const projectKeys = (
   mode: number,
   what: string,
 ): FileSpec[] => {
-  if (items === undefined) return Object.entries(data).map(([key, content]) => ({ path: key, content, mode }));
+  if (items === undefined)
+    return Object.entries(data).map(([key, content]) => ({ path: key, content, mode }));
   return items.map((item) => {
     const content = data[item.key];
     if (content === undefined) throw new VolumeError(`${what}: key ${item.key} not found`);
@@ -51,7 +58,13 @@ const fetchData = async (
   throw new VolumeError(`${what} not found`);
 };
 
-const projectionFiles = async (pod: Pod, facts: PodFacts, p: VolumeProjection, data: VolumeData, mode: number) => {
+const projectionFiles = async (
+  pod: Pod,
+  facts: PodFacts,
+  p: VolumeProjection,
+  data: VolumeData,
+  mode: number,
+) => {
   const ns = pod.metadata?.namespace ?? 'default';
   if (p.serviceAccountToken) {
     const t = p.serviceAccountToken;
@@ -60,7 +73,11 @@ const projectionFiles = async (pod: Pod, facts: PodFacts, p: VolumeProjection, d
   }
   if (p.configMap) {
     const what = `configmap "${p.configMap.name ?? ''}"`;
-    const d = await fetchData(() => data.configMap(ns, p.configMap?.name ?? ''), p.configMap.optional, what);
+    const d = await fetchData(
+      () => data.configMap(ns, p.configMap?.name ?? ''),
+      p.configMap.optional,
+      what,
+    );
     return projectKeys(d, p.configMap.items, mode, what);
   }
   if (p.secret) {
@@ -78,29 +95,51 @@ const projectionFiles = async (pod: Pod, facts: PodFacts, p: VolumeProjection, d
   return [];
 };
 
-const projectedFiles = async (pod: Pod, facts: PodFacts, src: ProjectedVolumeSource, data: VolumeData) => {
+const projectedFiles = async (
+  pod: Pod,
+  facts: PodFacts,
+  src: ProjectedVolumeSource,
+  data: VolumeData,
+) => {
   const files: FileSpec[] = [];
-  for (const p of src.sources ?? []) files.push(...(await projectionFiles(pod, facts, p, data, src.defaultMode ?? 0o644)));
+  for (const p of src.sources ?? [])
+    files.push(...(await projectionFiles(pod, facts, p, data, src.defaultMode ?? 0o644)));
   return files;
 };
 
 /** The files of a volume, or undefined for a plain directory (emptyDir). Throws VolumeError if unsupported. */
-export const volumeFiles = async (pod: Pod, facts: PodFacts, v: Volume, data: VolumeData): Promise<FileSpec[] | undefined> => {
+export const volumeFiles = async (
+  pod: Pod,
+  facts: PodFacts,
+  v: Volume,
+  data: VolumeData,
+): Promise<FileSpec[] | undefined> => {
   const ns = pod.metadata?.namespace ?? 'default';
   if (v.emptyDir) return undefined;
   if (v.configMap) {
     const what = `configmap "${v.configMap.name ?? ''}"`;
-    const d = await fetchData(() => data.configMap(ns, v.configMap?.name ?? ''), v.configMap.optional, what);
+    const d = await fetchData(
+      () => data.configMap(ns, v.configMap?.name ?? ''),
+      v.configMap.optional,
+      what,
+    );
     return projectKeys(d, v.configMap.items, v.configMap.defaultMode ?? 0o644, what);
   }
   if (v.secret) {
     const what = `secret "${v.secret.secretName ?? ''}"`;
-    const d = await fetchData(() => data.secret(ns, v.secret?.secretName ?? ''), v.secret.optional, what);
+    const d = await fetchData(
+      () => data.secret(ns, v.secret?.secretName ?? ''),
+      v.secret.optional,
+      what,
+    );
     return projectKeys(d, v.secret.items, v.secret.defaultMode ?? 0o644, what);
   }
   if (v.projected) return projectedFiles(pod, facts, v.projected, data);
-  if (v.downwardAPI) return projectedFiles(pod, facts, { sources: [{ downwardAPI: v.downwardAPI }] }, data);
-  throw new VolumeError(`volume "${v.name}": only emptyDir, configMap, secret, projected, downwardAPI and hostPath are supported`);
+  if (v.downwardAPI)
+    return projectedFiles(pod, facts, { sources: [{ downwardAPI: v.downwardAPI }] }, data);
+  throw new VolumeError(
+    `volume "${v.name}": only emptyDir, configMap, secret, projected, downwardAPI and hostPath are supported`,
+  );
 };
 
 /** Writes a volume's files under `dir` (paths may not escape it). */
@@ -108,7 +147,8 @@ export const writeVolume = async (dir: string, files: readonly FileSpec[]): Prom
   await mkdir(dir, { recursive: true });
   for (const f of files) {
     const rel = normalize(f.path);
-    if (rel.startsWith('..') || rel.startsWith('/')) throw new VolumeError(`invalid volume path ${f.path}`);
+    if (rel.startsWith('..') || rel.startsWith('/'))
+      throw new VolumeError(`invalid volume path ${f.path}`);
     const target = join(dir, rel);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, f.content);
@@ -120,7 +160,12 @@ export const writeVolume = async (dir: string, files: readonly FileSpec[]): Prom
  * Prepares every volume of the pod under `podDir/volumes/<name>` (hostPath volumes point at the host
  * path itself) and returns name → host directory.
  */
-export const prepareVolumes = async (pod: Pod, facts: PodFacts, podDir: string, data: VolumeData): Promise<Map<string, string>> => {
+export const prepareVolumes = async (
+  pod: Pod,
+  facts: PodFacts,
+  podDir: string,
+  data: VolumeData,
+): Promise<Map<string, string>> => {
   const dirs = new Map<string, string>();
   for (const v of pod.spec?.volumes ?? []) {
     if (v.hostPath) {

@@ -10,13 +10,36 @@ import { silentLogger } from '../log.ts';
 import type { QueryResult } from '../prometheus/types.ts';
 
 const NOW_MS = 1_700_000_000_000;
-const POD: ResourceInfo = { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true };
-const NODE: ResourceInfo = { group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false };
-const DEPLOY: ResourceInfo = { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true };
+const POD: ResourceInfo = {
+  group: '',
+  version: 'v1',
+  resource: 'pods',
+  singular: 'pod',
+  kind: 'Pod',
+  namespaced: true,
+};
+const NODE: ResourceInfo = {
+  group: '',
+  version: 'v1',
+  resource: 'nodes',
+  singular: 'node',
+  kind: 'Node',
+  namespaced: false,
+};
+const DEPLOY: ResourceInfo = {
+  group: 'apps',
+  version: 'v1',
+  resource: 'deployments',
+  singular: 'deployment',
+  kind: 'Deployment',
+  namespaced: true,
+};
 const resources: ResourceMap = {
   resolve: (ref) =>
     [POD, NODE, DEPLOY].find(
-      (r) => (ref.group === undefined || ref.group === '' || ref.group === r.group) && [r.resource, r.singular].includes(ref.resource.toLowerCase()),
+      (r) =>
+        (ref.group === undefined || ref.group === '' || ref.group === r.group) &&
+        [r.resource, r.singular].includes(ref.resource.toLowerCase()),
     ),
   all: () => [POD, NODE, DEPLOY],
 };
@@ -35,10 +58,17 @@ const index = buildIndex(
 
 const vector = (samples: [string, string, number][]): QueryResult => ({
   type: 'vector',
-  samples: samples.map(([label, name, value]) => ({ labels: { [label]: name }, timestamp: 1_700_000_000.5, value })),
+  samples: samples.map(([label, name, value]) => ({
+    labels: { [label]: name },
+    timestamp: 1_700_000_000.5,
+    value,
+  })),
 });
 
-const providerWith = (answers: Map<string, QueryResult | Error>, names: readonly string[] = ['a', 'b', 'c']) => {
+const providerWith = (
+  answers: Map<string, QueryResult | Error>,
+  names: readonly string[] = ['a', 'b', 'c'],
+) => {
   const asked: string[] = [];
   const provider = createCustomProvider({
     index: () => index,
@@ -47,7 +77,9 @@ const providerWith = (answers: Map<string, QueryResult | Error>, names: readonly
       query: (q) => {
         asked.push(q);
         const a = answers.get(q);
-        return a === undefined || a instanceof Error ? Promise.reject(a ?? new Error(`unexpected ${q}`)) : Promise.resolve(a);
+        return a === undefined || a instanceof Error
+          ? Promise.reject(a ?? new Error(`unexpected ${q}`))
+          : Promise.resolve(a);
       },
     },
     listObjectNames: () => Promise.resolve(names),
@@ -73,34 +105,72 @@ describe('custom provider', () => {
 
   it('by selector: queries all names, keeps API order, skips names without samples', async () => {
     const q = 'sum(hits_total{namespace="ns",pod=~"a|b|c"}) by (pod)';
-    const { provider, asked } = providerWith(new Map([[q, vector([['pod', 'c', 2.5], ['pod', 'a', 0.016]])]]));
+    const { provider, asked } = providerWith(
+      new Map([
+        [
+          q,
+          vector([
+            ['pod', 'c', 2.5],
+            ['pod', 'a', 0.016],
+          ]),
+        ],
+      ]),
+    );
     const got = await provider.getBySelector(
-      { resource: 'pods', metric: 'hits', namespace: 'ns', metricSelector: none, selector: parseLabelSelector('app=x') },
+      {
+        resource: 'pods',
+        metric: 'hits',
+        namespace: 'ns',
+        metricSelector: none,
+        selector: parseLabelSelector('app=x'),
+      },
       signal,
     );
     assert.deepEqual(asked, [q]);
     assert.deepEqual(
       got.map((v) => [v.describedObject.name, v.value, v.timestamp]),
-      [['a', '16m', 1_700_000_000.5], ['c', '2500m', 1_700_000_000.5]],
+      [
+        ['a', '16m', 1_700_000_000.5],
+        ['c', '2500m', 1_700_000_000.5],
+      ],
     );
-    assert.deepEqual(got[0]?.describedObject, { kind: 'Pod', namespace: 'ns', name: 'a', apiVersion: 'v1' });
+    assert.deepEqual(got[0]?.describedObject, {
+      kind: 'Pod',
+      namespace: 'ns',
+      name: 'a',
+      apiVersion: 'v1',
+    });
   });
 
   it('by name: resolves singular resources and group-qualified ones', async () => {
     const q = 'sum(hits_total{namespace="ns",deployment="web"}) by (deployment)';
     const { provider } = providerWith(new Map([[q, vector([['deployment', 'web', 1]])]]));
     const got = await provider.getByName(
-      { resource: 'deployment.apps', metric: 'hits', namespace: 'ns', metricSelector: none, name: 'web' },
+      {
+        resource: 'deployment.apps',
+        metric: 'hits',
+        namespace: 'ns',
+        metricSelector: none,
+        name: 'web',
+      },
       signal,
     );
-    assert.deepEqual(got.describedObject, { kind: 'Deployment', namespace: 'ns', name: 'web', apiVersion: 'apps/v1' });
+    assert.deepEqual(got.describedObject, {
+      kind: 'Deployment',
+      namespace: 'ns',
+      name: 'web',
+      apiVersion: 'apps/v1',
+    });
     assert.equal(got.value, '1');
   });
 
   it('root-scoped objects have no namespace matcher and no namespace in the reference', async () => {
     const q = 'sum(hits_total{node="n1"}) by (node)';
     const { provider } = providerWith(new Map([[q, vector([['node', 'n1', Number.NaN]])]]));
-    const got = await provider.getByName({ resource: 'nodes', metric: 'hits', namespace: '', metricSelector: none, name: 'n1' }, signal);
+    const got = await provider.getByName(
+      { resource: 'nodes', metric: 'hits', namespace: '', metricSelector: none, name: 'n1' },
+      signal,
+    );
     assert.deepEqual(got.describedObject, { kind: 'Node', name: 'n1', apiVersion: 'v1' });
     assert.equal(got.value, '0', 'NaN becomes 0');
   });
@@ -109,34 +179,61 @@ describe('custom provider', () => {
     const q = 'sum(hits_total{x="\\"}",namespace="ns",pod=~"a\\\\.b|c\\\\|d"}) by (pod)';
     const { provider, asked } = providerWith(new Map([[q, vector([])]]), ['a.b', 'c|d']);
     await provider.getBySelector(
-      { resource: 'pods', metric: 'hits', namespace: 'ns', metricSelector: [{ key: 'x', operator: 'equals', values: ['"}'] }], selector: none },
+      {
+        resource: 'pods',
+        metric: 'hits',
+        namespace: 'ns',
+        metricSelector: [{ key: 'x', operator: 'equals', values: ['"}'] }],
+        selector: none,
+      },
       signal,
     );
     assert.deepEqual(asked, [q]);
   });
 
-  const errors: { name: string; run: (p: ReturnType<typeof providerWith>['provider']) => Promise<unknown>; code: number; message: string }[] = [
+  const errors: {
+    name: string;
+    run: (p: ReturnType<typeof providerWith>['provider']) => Promise<unknown>;
+    code: number;
+    message: string;
+  }[] = [
     {
       name: 'unknown metric',
-      run: (p) => p.getByName({ resource: 'pods', metric: 'nope', namespace: 'ns', metricSelector: none, name: 'a' }, signal),
+      run: (p) =>
+        p.getByName(
+          { resource: 'pods', metric: 'nope', namespace: 'ns', metricSelector: none, name: 'a' },
+          signal,
+        ),
       code: 404,
       message: 'the server could not find the metric nope for pods',
     },
     {
       name: 'namespaced metric asked root-scoped',
-      run: (p) => p.getByName({ resource: 'pods', metric: 'hits', namespace: '', metricSelector: none, name: 'a' }, signal),
+      run: (p) =>
+        p.getByName(
+          { resource: 'pods', metric: 'hits', namespace: '', metricSelector: none, name: 'a' },
+          signal,
+        ),
       code: 404,
       message: 'the server could not find the metric hits for pods',
     },
     {
       name: 'no sample for the object',
-      run: (p) => p.getByName({ resource: 'pods', metric: 'hits', namespace: 'ns', metricSelector: none, name: 'zz' }, signal),
+      run: (p) =>
+        p.getByName(
+          { resource: 'pods', metric: 'hits', namespace: 'ns', metricSelector: none, name: 'zz' },
+          signal,
+        ),
       code: 404,
       message: 'the server could not find the metric hits for pods zz',
     },
     {
       name: 'prometheus failure is a generic 500',
-      run: (p) => p.getByName({ resource: 'pods', metric: 'hits', namespace: 'ns', metricSelector: none, name: 'boom' }, signal),
+      run: (p) =>
+        p.getByName(
+          { resource: 'pods', metric: 'hits', namespace: 'ns', metricSelector: none, name: 'boom' },
+          signal,
+        ),
       code: 500,
       message: 'Internal error occurred: unable to fetch metrics',
     },
@@ -146,7 +243,10 @@ describe('custom provider', () => {
       const { provider } = providerWith(
         new Map<string, QueryResult | Error>([
           ['sum(hits_total{namespace="ns",pod="zz"}) by (pod)', vector([['pod', 'other', 1]])],
-          ['sum(hits_total{namespace="ns",pod="boom"}) by (pod)', new Error('connection refused: secret detail')],
+          [
+            'sum(hits_total{namespace="ns",pod="boom"}) by (pod)',
+            new Error('connection refused: secret detail'),
+          ],
         ]),
       );
       await assert.rejects(e.run(provider), (err: unknown) => {
@@ -161,7 +261,10 @@ describe('custom provider', () => {
   it('an empty object list for * is NotFound', async () => {
     const { provider } = providerWith(new Map(), []);
     await assert.rejects(
-      provider.getBySelector({ resource: 'pods', metric: 'hits', namespace: 'ns', metricSelector: none, selector: none }, signal),
+      provider.getBySelector(
+        { resource: 'pods', metric: 'hits', namespace: 'ns', metricSelector: none, selector: none },
+        signal,
+      ),
       /could not find the metric hits for pods$/,
     );
   });

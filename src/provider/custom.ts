@@ -43,9 +43,7 @@ interface Resolved {
 
 const resolve = (deps: CustomProviderDeps, request: CustomMetricRequest): Resolved => {
   const info = deps.resources().resolve(splitGroupResource(request.resource));
-  const entry =
-    info &&
-    deps.index().findCustom(info, request.namespace !== '', request.metric);
+  const entry = info && deps.index().findCustom(info, request.namespace !== '', request.metric);
   if (info === undefined || entry === undefined) {
     throw metricNotFound(request.metric, request.resource);
   }
@@ -73,7 +71,10 @@ const samplesByName = async (
     const namespace =
       request.namespace === ''
         ? undefined
-        : { label: entry.rule.labelFor({ group: '', resource: 'namespaces' }), value: request.namespace };
+        : {
+            label: entry.rule.labelFor({ group: '', resource: 'namespaces' }),
+            value: request.namespace,
+          };
     query = buildQuery(entry.rule.metricsQuery, {
       series: entry.seriesName,
       metricSelector: request.metricSelector,
@@ -113,11 +114,14 @@ const valueOf = (
 
 export const createCustomProvider = (deps: CustomProviderDeps): CustomMetricsProvider => ({
   listMetrics: (): readonly CustomMetricDescriptor[] =>
-    deps.index().listCustom().map((e) => ({
-      groupResource: groupResourceString(e.groupResource),
-      metric: e.metric,
-      namespaced: e.namespaced,
-    })),
+    deps
+      .index()
+      .listCustom()
+      .map((e) => ({
+        groupResource: groupResourceString(e.groupResource),
+        metric: e.metric,
+        namespaced: e.namespaced,
+      })),
 
   async getByName(request, signal) {
     const resolved = resolve(deps, request);

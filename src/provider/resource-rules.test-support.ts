@@ -3,15 +3,12 @@
  * `<series>{<LabelMatchers>} by (<GroupBy>)` and whose labels are the singular resource names
  * (`pod`, `namespace`, `node`), like `template: <<.Resource>>`.
  */
+import { compileTemplate } from '../query/template.ts';
 import type { CompiledResourceRule, CompiledResourceRules } from './resource-usage.ts';
 
 const rule = (container: string, node: string): CompiledResourceRule => ({
-  containerQuery: {
-    render: (d) => `${container}{${String(d['LabelMatchers'])}} by (${String(d['GroupBy'])})`,
-  },
-  nodeQuery: {
-    render: (d) => `${node}{${String(d['LabelMatchers'])}} by (${String(d['GroupBy'])})`,
-  },
+  containerQuery: compileTemplate(`${container}{<<.LabelMatchers>>} by (<<.GroupBy>>)`),
+  nodeQuery: compileTemplate(`${node}{<<.LabelMatchers>>} by (<<.GroupBy>>)`),
   containerLabel: 'container',
   labelFor: (gr) => gr.resource.replace(/s$/, ''),
 });

@@ -4,7 +4,10 @@ import { checkPromql } from './promql-check.ts';
 
 describe('checkPromql', () => {
   const cases: readonly { query: string; valid: boolean; offset?: number }[] = [
-    { query: 'sum(rate(http_requests_total{namespace="a",pod=~"x|y"}[30s])) by (pod)', valid: true },
+    {
+      query: 'sum(rate(http_requests_total{namespace="a",pod=~"x|y"}[30s])) by (pod)',
+      valid: true,
+    },
     { query: 'sum by (pod) (irate(container_cpu_usage_seconds_total{pod!=""}[4m]))', valid: true },
     { query: 'sum(x{namespace="a",}) by (pod)', valid: true },
     { query: 'sum(rate(x{a="b"}[5m])) by (pod', valid: false, offset: 31 },

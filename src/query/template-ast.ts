@@ -26,16 +26,20 @@ export const BUILTIN_NAMES = [
   'urlquery',
 ] as const;
 
+/** One of the builtin function names. */
 export type BuiltinName = (typeof BUILTIN_NAMES)[number];
 
+/** Whether an identifier names a builtin function. */
 export const isBuiltinName = (name: string): name is BuiltinName =>
   (BUILTIN_NAMES as readonly string[]).includes(name);
 
+/** A variable resolved to its slot in the current template frame. */
 export interface VarRef {
   readonly name: string;
   readonly slot: number;
 }
 
+/** A pipeline: optional declarations (`$x :=`, `$x =`) and `|`-separated commands. */
 export interface Pipe {
   readonly kind: 'pipe';
   readonly pos: number;
@@ -44,12 +48,14 @@ export interface Pipe {
   readonly cmds: Command[];
 }
 
+/** One pipeline stage: a function, field or literal and its arguments. */
 export interface Command {
   readonly kind: 'command';
   readonly pos: number;
   readonly args: Operand[];
 }
 
+/** An argument or the first word of a command. */
 export type Operand =
   | { readonly kind: 'field'; readonly pos: number; readonly idents: readonly string[] }
   | {
@@ -85,6 +91,7 @@ export interface ControlNode<K extends 'if' | 'with' | 'range'> {
   readonly elseList: readonly Node[] | undefined;
 }
 
+/** A node of a template body. */
 export type Node =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'action'; readonly pos: number; readonly pipe: Pipe }

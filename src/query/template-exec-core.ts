@@ -9,10 +9,12 @@ import type { Value } from './template-value.ts';
 
 /** Marks "no value piped in" (Go's `missingVal`), distinct from an invalid value. */
 export const MISSING: unique symbol = Symbol('missing');
+/** The value piped in from the previous stage, or MISSING. */
 export type Final = Value | typeof MISSING;
 
 /** A variable slot not yet assigned in this render. */
 export const UNSET: unique symbol = Symbol('unset');
+/** The content of a variable slot. */
 export type Slot = Value | typeof UNSET;
 
 /** Mutable state of one render; never shared between renders. */
@@ -27,6 +29,7 @@ export type ValueEval = (s: ExecState, dot: Value) => Value;
 /** Evaluates a command, receiving the previous pipeline stage's value as `final`. */
 export type CommandEval = (s: ExecState, dot: Value, final: Final) => Value;
 
+/** Execution flow after a node: carry on, or `break` / `continue` the innermost range. */
 export const NORMAL = 0;
 export const BREAK = 1;
 export const CONTINUE = 2;
@@ -34,6 +37,7 @@ export type Flow = typeof NORMAL | typeof BREAK | typeof CONTINUE;
 /** Executes a node or list, writing to `s.out`; reports `break` / `continue` upwards. */
 export type Exec = (s: ExecState, dot: Value) => Flow;
 
+/** A compiled named template and the size of its variable frame. */
 export interface CompiledDefinition {
   readonly slots: number;
   readonly exec: Exec;
@@ -84,5 +88,6 @@ export const noteTopField = (
   );
 };
 
+/** A TemplateError at a location produced by `locate`. */
 export const execError = (at: string, message: string, cause?: unknown): TemplateError =>
   new TemplateError(`${at}${message}`, cause === undefined ? undefined : { cause });

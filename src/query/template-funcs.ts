@@ -128,6 +128,7 @@ export const lt = (a: Value, b: Value): boolean => {
   return (a as number | string) < (b as number | string);
 };
 
+/** Go `le a b`: `lt` or `eq`. */
 export const le = (a: Value, b: Value): boolean => lt(a, b) || eq(a, [b]);
 
 /** Go's `evalArgs`: one string argument as is, otherwise `fmt.Sprint` of the arguments. */

@@ -27,6 +27,7 @@ export type TokenKind =
   | 'eof'
   | 'error';
 
+/** One lexical item with its position (for error messages). */
 export interface Token {
   readonly kind: TokenKind;
   /** The token's source text; the message for `error` tokens. */
@@ -36,9 +37,11 @@ export interface Token {
   readonly line: number;
 }
 
+/** The adapter's delimiters (upstream calls `Delims("<<", ">>")`). */
 export const LEFT_DELIM = '<<';
 export const RIGHT_DELIM = '>>';
 
+/** Go lexer whitespace: space, tab, CR and LF. */
 export const isSpace = (c: string | undefined): boolean =>
   c === ' ' || c === '\t' || c === '\r' || c === '\n';
 
@@ -50,6 +53,7 @@ export interface LexState {
   readonly tokens: Token[];
 }
 
+/** The number of `\n` in a string. */
 export const countNewlines = (s: string): number => {
   let n = 0;
   for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
@@ -62,10 +66,12 @@ export const advance = (st: LexState, to: number): void => {
   st.pos = to;
 };
 
+/** Appends a token for `input[start, end)` on the current line. */
 export const pushToken = (st: LexState, kind: TokenKind, start: number, end = st.pos): void => {
   st.tokens.push({ kind, text: st.input.slice(start, end), pos: start, line: st.line });
 };
 
+/** Appends the final error token; returns false to stop lexing. */
 export const pushError = (st: LexState, message: string): false => {
   st.tokens.push({ kind: 'error', text: message, pos: st.pos, line: st.line });
   return false;

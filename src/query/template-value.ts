@@ -12,7 +12,9 @@ export type TemplateValue =
 /** The data a template renders: its keys are the struct fields (`.Series`, `.Resource`). */
 export type TemplateData = { readonly [key: string]: TemplateValue };
 
+/** A list value (Go slice). */
 export type TemplateList = readonly TemplateValue[];
+/** A record value (Go map with string keys). */
 export type TemplateRecord = { readonly [key: string]: TemplateValue };
 
 /** The top-level data, with Go struct semantics. */
@@ -29,8 +31,10 @@ export class StructValue {
  */
 export type Value = TemplateValue | StructValue | null | undefined;
 
+/** Whether a value is a list. */
 export const isList = (v: Value): v is TemplateList => Array.isArray(v);
 
+/** Whether a value is a record (not a list, nil or the top-level struct). */
 export const isRecord = (v: Value): v is TemplateRecord =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof StructValue);
 

@@ -725,3 +725,14 @@ describe('documented deviations from Go', () => {
     assert.equal(render('<<printf "%.1f" 2>>'), '2.0');
   });
 });
+
+describe('named templates', () => {
+  it('lets the main template call itself by name', () => {
+    const src = '<<if printf "%T" . | eq "struct">><<template "t" .S>><<else>>[<<.>>]<<end>>';
+    assert.equal(compileTemplate(src, { name: 't' }).render({ S: 'x' }), '[x]');
+  });
+  it('uses a define of the main name when the main body is empty', () => {
+    const tpl = compileTemplate('<<define "t">>(<<.A>>)<<end>>', { name: 't' });
+    assert.equal(tpl.render({ A: 'x' }), '(x)');
+  });
+});

@@ -23,6 +23,7 @@ import { StructValue, type TemplateData } from './template-value.ts';
 export { TemplateError } from './template-error.ts';
 export type { TemplateData, TemplateValue } from './template-value.ts';
 
+/** Options of compileTemplate. */
 export interface CompileOptions {
   /** Name used in error messages (`template: <name>:1: …`); default `template`. */
   readonly name?: string;
@@ -65,11 +66,11 @@ export const compileTemplate = (text: string, options: CompileOptions = {}): Com
     dollarIsRoot: root,
   });
   for (const def of parsed.defs.values()) {
-    if (def === parsed.main) continue;
     defs.set(def.name, { slots: def.slots, exec: compileList(def.body, context(def.name, false)) });
   }
   const main = compileList(parsed.main.body, context(name, true));
   const { slots } = parsed.main;
+  if (!defs.has(name)) defs.set(name, { slots, exec: main });
   const render = (data: TemplateData): string => {
     const root = new StructValue(data);
     const state = { out: '', vars: newFrame(slots, root), depth: 0 };

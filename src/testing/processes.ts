@@ -66,7 +66,10 @@ export const startProcess = (
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null) resolve();
-    else child.once('exit', () => { resolve(); });
+    else
+      child.once('exit', () => {
+        resolve();
+      });
   });
   return {
     child,

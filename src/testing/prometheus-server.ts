@@ -31,7 +31,9 @@ const configFor = (targets: readonly ScrapeTarget[]): string =>
     ],
   });
 
-export const startPrometheus = async (targets: readonly ScrapeTarget[]): Promise<TestPrometheus> => {
+export const startPrometheus = async (
+  targets: readonly ScrapeTarget[],
+): Promise<TestPrometheus> => {
   const dir = await mkdtemp(join(tmpdir(), 'k8spa-prom-'));
   const port = await freePort();
   await writeFile(join(dir, 'prometheus.yml'), configFor(targets));
@@ -55,9 +57,13 @@ export const startPrometheus = async (targets: readonly ScrapeTarget[]): Promise
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('prometheus ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), {
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      'prometheus ready',
+      async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined),
+      {
+        timeoutMs: 20_000,
+      },
+    );
   } catch (err) {
     await stop();
     throw new Error(`prometheus did not start: ${proc.output()}`, { cause: err });

@@ -37,7 +37,11 @@ export const startRecordingProxy = async (target: string): Promise<RecordingProx
       const text = await upstream.text();
       if (url.pathname.endsWith('/api/v1/query')) {
         const params = req.method === 'POST' ? new URLSearchParams(body) : url.searchParams;
-        queries.push({ query: params.get('query') ?? '', time: params.get('time') ?? '', response: text });
+        queries.push({
+          query: params.get('query') ?? '',
+          time: params.get('time') ?? '',
+          response: text,
+        });
       }
       res.writeHead(upstream.status, { 'content-type': 'application/json' });
       res.end(text);
@@ -49,6 +53,11 @@ export const startRecordingProxy = async (target: string): Promise<RecordingProx
   return {
     url: `http://127.0.0.1:${port}`,
     queries,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 };

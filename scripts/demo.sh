@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# `npm run demo`: the walkthrough (docs/walkthrough.md), end to end, narrated.
+# Brings up the local cluster, deploys Prometheus + the adapter and the sample app with kubectl,
+# waits for the custom metrics API through the aggregator, then drives load and watches the HPA
+# scale out and back in. Leaves the cluster up; `npm run cluster:down` removes it.
+#   LOAD_RATE=2.75 (req/s, total)  LOAD_SECONDS=240 (upper bound; load stops once the HPA settled)
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+W="$REPO/deploy/walkthrough"
+RATE="${LOAD_RATE:-2.75}"
+LOAD_SECONDS="${LOAD_SECONDS:-240}"
+T0=$SECONDS
+TIMELINE=()
+
+step() { printf '\n\033[1m[demo %s +%3ds] ── %s\033[0m\n' "$(date +%H:%M:%S)" $((SECONDS - T0)) "$*"; }
+say() { printf '[demo %s +%3ds] %s\n' "$(date +%H:%M:%S)" $((SECONDS - T0)) "$*"; }
+mark() { TIMELINE+=("+$((SECONDS - T0))s  $*"); say "$*"; }
+run() { printf '  $ %s\n' "$*"; "$@"; }
+
+# poll DESCRIPTION TIMEOUT CMD…: retry CMD until it succeeds, with a progress line every 10s.
+poll() {
+  local what=$1 timeout=$2 start=$SECONDS next=10
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS - start < timeout)) || { say "gave up waiting for $what after ${timeout}s"; return 1; }
+    ((SECONDS - start >= next)) && { say "  … still waiting for $what ($((SECONDS - start))s)"; next=$((next + 10)); }
+    sleep 1
+  done
+}
+
+[[ $(id -u) -eq 0 ]] || { echo "the demo needs root (network namespaces for the local cluster)" >&2; exit 1; }
+
+step "1/8 Build the project (and, on first use, Kubernetes and Prometheus from Go modules)"
+cd "$REPO"
+[[ -d node_modules ]] || run npm ci --no-audit --no-fund
+npm run build >/dev/null 2>&1 || say "tsc reported type errors (output still emitted)"
+[[ -f dist/main.js && -f dist/node-agent/main.js ]] || { say "dist/ is incomplete: run npm run build and fix the errors"; exit 1; }
+
+step "2/8 Start the local cluster"
+bash scripts/cluster/up.sh >/dev/null
+# shellcheck source=cluster/lib.sh
+source scripts/cluster/lib.sh
+find_kubectl
+export KUBECONFIG="$KUBECONFIG_PATH" KUBECTL PATH="$(dirname "$KUBECTL"):$PATH"
+run kubectl get nodes -o wide
+
+step "3/8 Deploy Prometheus and the adapter (namespace prom)"
+apply_generated() { "$@" --dry-run=client -o yaml | kubectl apply -f -; }
+CERTS="$CLUSTER_DIR/walkthrough-certs"
+run bash "$W/gen-serving-cert.sh" "$CERTS"
+run apply_generated kubectl create namespace prom
+run apply_generated kubectl -n prom create configmap prometheus --from-file=prometheus.yml="$W/prom-cfg.yaml"
+run kubectl apply -f "$W/prom-adapter.rbac.yaml"
+run apply_generated kubectl -n prom create secret generic cm-adapter-serving-certs \
+  --from-file=serving.crt="$CERTS/serving.crt" --from-file=serving.key="$CERTS/serving.key"
+run kubectl apply -f "$W/prom-adapter.deployment.yaml"
+run apply_generated kubectl -n prom create service clusterip prometheus --tcp=443:6443
+printf '  $ sed "s/CA_BUNDLE/$(base64 -w 0 < ca.crt)/" cm-registration.yaml | kubectl apply -f -\n'
+sed "s/CA_BUNDLE/$(base64 -w 0 <"$CERTS/ca.crt")/" "$W/cm-registration.yaml" | kubectl apply -f -
+run kubectl -n prom rollout status deploy/prometheus --timeout=180s
+mark "Prometheus + adapter pod running"
+
+step "4/8 Deploy the sample app and its HPA"
+run kubectl apply -f "$W/sample-app.deploy.yaml"
+run apply_generated kubectl create service clusterip sample-app --tcp=80:8080
+run kubectl apply -f "$W/sample-app-hpa.yaml"
+run kubectl rollout status deploy/sample-app --timeout=120s
+
+step "5/8 Wait for the custom metrics API through the aggregator"
+run kubectl wait --for=condition=Available apiservice/v1beta1.custom.metrics.k8s.io --timeout=180s
+mark "APIService v1beta1.custom.metrics.k8s.io Available"
+lists_metric() { kubectl get --raw /apis/custom.metrics.k8s.io/v1beta1 | grep -q '"pods/http_requests"'; }
+say "waiting until discovery lists pods/http_requests (first scrape + one relist, up to ~1 min)"
+poll "pods/http_requests in discovery" 240 lists_metric
+mark "discovery lists pods/http_requests"
+run sh -c "kubectl get --raw /apis/custom.metrics.k8s.io/v1beta1 | head -c 600; echo"
+
+METRIC_PATH="/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests?labelSelector=app%3Dsample-app"
+# Sum of the per-pod values (Kubernetes quantities) and the count of pods reporting.
+metric() {
+  kubectl get --raw "$METRIC_PATH" | node -e '
+    const q = (s) => { const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(s); const f = { "": 1, m: 1e-3, k: 1e3, M: 1e6 }; return m ? Number(m[1]) * (f[m[2]] ?? 1) : NaN; };
+    let t = ""; process.stdin.on("data", (d) => (t += d)).on("end", () => {
+      const items = JSON.parse(t).items; const sum = items.reduce((a, i) => a + q(i.value), 0);
+      console.log(`${sum.toFixed(3)} req/s over ${items.length} pod(s) [${items.map((i) => i.value).join(" ")}]`); });'
+}
+replicas() { kubectl get deploy sample-app -o jsonpath='{.status.readyReplicas}/{.spec.replicas}'; }
+
+step "6/8 The metric at rest"
+run kubectl get --raw "$METRIC_PATH"
+echo
+mark "at rest: $(metric)"
+run kubectl get hpa sample-app
+
+EXPECTED=$(node -e "console.log(Math.min(10, Math.ceil($RATE / 0.5)))")
+step "7/8 Send $RATE req/s to the sample app: the HPA should settle at ceil($RATE / 0.5) = $EXPECTED replicas"
+node "$REPO/scripts/load.mjs" --rate "$RATE" --duration "$LOAD_SECONDS" --kubectl "$KUBECTL" >/tmp/k8spa-demo-load.json &
+LOAD_PID=$!
+trap 'kill $LOAD_PID 2>/dev/null || true' EXIT
+mark "load started ($RATE req/s)"
+last="" settled_at=0 start=$SECONDS
+while kill -0 $LOAD_PID 2>/dev/null; do
+  now=$(replicas)
+  [[ "$now" != "$last" ]] && mark "replicas ready/desired: $now"
+  last=$now
+  say "http_requests: $(metric)"
+  if [[ "$now" == "$EXPECTED/$EXPECTED" ]]; then
+    ((settled_at > 0)) || settled_at=$SECONDS
+    ((SECONDS - settled_at >= 30)) && { mark "settled at $EXPECTED replicas for 30s"; break; }
+  else
+    settled_at=0
+  fi
+  ((SECONDS - start < LOAD_SECONDS)) || break
+  sleep 5
+done
+run kubectl describe hpa sample-app
+kill $LOAD_PID 2>/dev/null || true
+wait $LOAD_PID 2>/dev/null || true
+mark "load stopped: $(cat /tmp/k8spa-demo-load.json 2>/dev/null || echo '?')"
+
+step "8/8 No load: the HPA scales back in (30s rate window + 30s downscale stabilization)"
+start=$SECONDS
+while ((SECONDS - start < 300)); do
+  now=$(replicas)
+  [[ "$now" != "$last" ]] && mark "replicas ready/desired: $now"
+  last=$now
+  say "http_requests: $(metric)"
+  [[ "$now" == "1/1" ]] && break
+  sleep 5
+done
+run kubectl get hpa sample-app
+
+step "Done in $((SECONDS - T0))s. Timeline:"
+printf '  %s\n' "${TIMELINE[@]}" | tee "$CLUSTER_DIR/demo-timeline.txt"
+cat <<EOF
+
+The cluster is still up. Try:
+  export KUBECONFIG=$KUBECONFIG
+  export PATH=$(dirname "$KUBECTL"):\$PATH
+  kubectl get --raw "$METRIC_PATH"
+  kubectl -n prom logs deploy/prometheus -c cm-adapter
+  node scripts/load.mjs --rate 1.75 --duration 120 & kubectl get hpa sample-app --watch
+Tear it all down with:
+  npm run cluster:down
+EOF

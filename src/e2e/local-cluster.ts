@@ -1,0 +1,95 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The e2e cluster: its own state directory, ports, bridge and subnet, so it never touches a cluster
+ * the developer has up (`npm run cluster:up`/`demo` use 6443, 2379, k8spa0, 10.244.0.0/24).
+ */
+export const e2eClusterEnv = (): Record<string, string> => {
+  const cache = process.env.K8S_PA_CACHE ?? join(homedir(), '.cache', 'k8s-prometheus-adapter');
+  return {
+    K8S_PA_CACHE: cache,
+    K8S_PA_CLUSTER_DIR: join(cache, 'e2e-cluster'),
+    K8S_PA_API_PORT: '16443',
+    K8S_PA_ETCD_PORT: '12379',
+    K8S_PA_BRIDGE: 'k8spa1',
+    K8S_PA_POD_NET: '10.244.10',
+    K8S_PA_SERVICE_NET: '10.244.11',
+    K8S_PA_NODE_NAME: 'k8spa-e2e-node',
+  };
+};
+
+/** Runs a program, resolving with stdout; rejects with an Error carrying stderr. */
+export const run = (
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<string> =>
+  new Promise((resolve, reject) => {
+    execFile(
+      file,
+      [...args],
+      { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new Error(`${file} ${args.join(' ')}: ${stderr.trim() || err.message}`, { cause: err }),
+          );
+        else resolve(stdout);
+      },
+    );
+  });
+
+/** Runs a script with its output streamed to ours (progress of long builds stays visible). */
+export const runVisible = (
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(file, [...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${file} ${args.join(' ')} exited with ${code ?? 'a signal'}`));
+    });
+  });
+
+/** Starts the load generator (scripts/load.mjs) in the background. */
+export const startLoad = (
+  repoRoot: string,
+  rate: number,
+  kubectl: string,
+  env: Record<string, string>,
+): ChildProcess =>
+  spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'scripts/load.mjs'),
+      '--rate',
+      String(rate),
+      '--duration',
+      '900',
+      '--kubectl',
+      kubectl,
+    ],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+
+/** Stops a child process and waits for it (no-op when already gone). */
+export const stopChild = async (child: ChildProcess | undefined): Promise<void> => {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+};

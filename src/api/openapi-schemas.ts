@@ -19,9 +19,18 @@ const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 const CM = 'io.k8s.metrics.pkg.apis.custom_metrics';
 const EM = 'io.k8s.metrics.pkg.apis.external_metrics.v1beta1';
 const REF = 'io.k8s.api.core.v1.ObjectReference';
+const MS = 'io.k8s.metrics.pkg.apis.metrics.v1beta1';
+const OBJECT_META = `${META}.ObjectMeta`;
 
 const listMeta = `${META}.ListMeta`;
 const selector = `${META}.LabelSelector`;
+
+const metricsList = (kind: string): SchemaDef => ({
+  description: `a list of ${kind} objects`,
+  fields: { apiVersion: 'string', items: `[${MS}.${kind}]`, kind: 'string', metadata: listMeta },
+  required: ['items'],
+  gvk: ['metrics.k8s.io', 'v1beta1', `${kind}List`],
+});
 
 const metricValueList = (version: string): SchemaDef => ({
   description: 'a list of values for a given metric for some set of objects',
@@ -156,6 +165,46 @@ export const DEFINITIONS: Readonly<Record<string, SchemaDef>> = {
       window: 'int64',
     },
     required: ['metricName', 'metricLabels', 'timestamp', 'value'],
+  },
+  [OBJECT_META]: {
+    description: 'standard object metadata',
+    fields: {
+      creationTimestamp: `${META}.Time`,
+      labels: '{string}',
+      name: 'string',
+      namespace: 'string',
+    },
+  },
+  [`${MS}.NodeMetrics`]: {
+    description: 'the resource usage metrics of a node',
+    fields: {
+      apiVersion: 'string',
+      kind: 'string',
+      metadata: OBJECT_META,
+      timestamp: `${META}.Time`,
+      usage: `{${QUANTITY}}`,
+      window: 'string',
+    },
+    required: ['timestamp', 'window', 'usage'],
+  },
+  [`${MS}.NodeMetricsList`]: metricsList('NodeMetrics'),
+  [`${MS}.PodMetrics`]: {
+    description: 'the resource usage metrics of a pod',
+    fields: {
+      apiVersion: 'string',
+      containers: `[${MS}.ContainerMetrics]`,
+      kind: 'string',
+      metadata: OBJECT_META,
+      timestamp: `${META}.Time`,
+      window: 'string',
+    },
+    required: ['timestamp', 'window', 'containers'],
+  },
+  [`${MS}.PodMetricsList`]: metricsList('PodMetrics'),
+  [`${MS}.ContainerMetrics`]: {
+    description: 'the resource usage metrics of a container',
+    fields: { name: 'string', usage: `{${QUANTITY}}` },
+    required: ['name', 'usage'],
   },
 };
 

@@ -4,16 +4,11 @@
  * `labelSelector` and `fieldSelector` (`metadata.name`, `metadata.namespace`); `watch` is refused
  * with 405; `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` gets a Table.
  */
-import type {
-  ApiGroup,
-  ApiResourceDoc,
-  GroupHandler,
-  RouteContext,
-  RouteDoc,
-} from './api-group.ts';
+import type { ApiGroup, ApiResourceDoc, GroupHandler, RouteDoc } from './api-group.ts';
 import { parseFieldSelector, type FieldRequirement } from '../kubernetes/field-selector.ts';
 import { ApiError, badRequest, type StatusReason } from './errors.ts';
 import { queryBool } from './go-query.ts';
+import { headerValue } from './http-types.ts';
 import { objectSelector } from './list-options.ts';
 import type { NodeMetrics, PodMetrics, ResourceMetricsProvider } from './resource-provider.ts';
 import {
@@ -165,9 +160,6 @@ export const handleResourceMetrics = async (
   return answer(route, req, provider, nowMs);
 };
 
-/** The route context, plus the Accept header when the app passes it (needed for Tables). */
-type ContextWithAccept = RouteContext & { readonly accept?: string | undefined };
-
 const ROUTES: readonly RouteDoc[] = [
   ['nodes', 'listNodeMetrics', 'list objects of kind NodeMetrics', 'NodeMetricsList'],
   ['nodes/{name}', 'readNodeMetrics', 'read the specified NodeMetrics', 'NodeMetrics'],
@@ -223,7 +215,7 @@ export const resourceMetricsGroup = (
             {
               segments,
               query: ctx.query,
-              accept: (ctx as ContextWithAccept).accept,
+              accept: headerValue(ctx.headers, 'accept'),
               signal: ctx.signal,
             },
             provider,

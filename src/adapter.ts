@@ -14,12 +14,12 @@ import { createKubeClient, type KubeClient } from './kubernetes/client.ts';
 import { discoverResources } from './kubernetes/discovery.ts';
 import { inClusterConfig, loadKubeconfig } from './kubernetes/kubeconfig.ts';
 import { createNodeInformer, createRunningPodInformer } from './kubernetes/metadata-informers.ts';
-import { listObjectNames } from './kubernetes/objects.ts';
 import type { ResourceMap } from './kubernetes/types.ts';
 import type { Logger } from './log.ts';
 import type { Options } from './options.ts';
 import { createPrometheusClient } from './prometheus/client.ts';
 import { parseHeaderArgs } from './prometheus/headers.ts';
+import { coalescedListing, coalescedQueries } from './provider/coalesced.ts';
 import { createCustomProvider } from './provider/custom.ts';
 import { createExternalProvider } from './provider/external.ts';
 import { createResourceProvider } from './provider/resource.ts';
@@ -101,11 +101,18 @@ export const startAdapter = async (
     authConfig: options.prometheusAuthConfig,
     inCluster: options.prometheusAuthInCluster,
     observe: metrics.observePrometheusRequest,
+    timeoutMs: 60_000,
     onRequest: (method, url, status, ms) => {
       logger.info('prometheus request', { method, url, status, ms }, 6);
     },
   });
 
+  const queries = coalescedQueries(prometheus, options.coalesceWindowMs, (shared) => {
+    metrics.countCoalesced('query', shared);
+  });
+  const listNames = coalescedListing(kube, options.coalesceWindowMs, (shared) => {
+    metrics.countCoalesced('list', shared);
+  });
   const relisting = state.rules.length > 0;
   const relister = createRelister({
     client: prometheus,
@@ -157,8 +164,8 @@ export const startAdapter = async (
           custom: createCustomProvider({
             index: () => relister.current(),
             resources: () => state.resources,
-            prometheus,
-            listObjectNames: (info, ns, sel, s) => listObjectNames(kube, info, ns, sel, s),
+            prometheus: queries,
+            listObjectNames: listNames,
             now: Date.now,
             logger,
           }),

@@ -99,6 +99,12 @@ const ADAPTER_FLAGS: readonly FlagSpec[] = [
     5 * M,
     'rate window of the built-in default rules, used when --config is not given (not in upstream v0.12)',
   ),
+  dur(
+    'coalesce-window',
+    'coalesceWindowMs',
+    1000,
+    'identical PromQL queries and object listings within this window are run once and shared (not in upstream; 0 disables)',
+  ),
 ];
 
 const LOGGING_FLAGS: readonly FlagSpec[] = [

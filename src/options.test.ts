@@ -33,6 +33,7 @@ const DEFAULTS: Omit<Options, 'audit'> = {
   metricsMaxAgeMs: 600_000,
   disableHttp2: false,
   rateIntervalMs: 300_000,
+  coalesceWindowMs: 1000,
   verbosity: 0,
   vmodule: '',
   logFlushFrequencyMs: 5_000,

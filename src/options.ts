@@ -32,6 +32,8 @@ export interface Options {
   readonly disableHttp2: boolean;
   /** `--rate-interval`: window of the default rules used when `--config` is absent. */
   readonly rateIntervalMs: number;
+  /** `--coalesce-window` (an addition): identical queries/listings within it run once; 0 disables. */
+  readonly coalesceWindowMs: number;
   /** `-v` / `--v`. */
   readonly verbosity: number;
   readonly vmodule: string;

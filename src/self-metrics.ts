@@ -11,6 +11,8 @@ export interface SelfMetrics {
   /** For the Prometheus client: observed for successes and API errors, as upstream. */
   readonly observePrometheusRequest: (path: string, server: string, seconds: number) => void;
   readonly countRequest: (group: string, code: number) => void;
+  /** Coalescing lookups: `shared` when served without new work (in flight or cached). */
+  readonly countCoalesced: (what: 'query' | 'list', shared: boolean) => void;
   readonly relist: RelistObserver;
   readonly text: () => Promise<{ contentType: string; body: string }>;
 }
@@ -28,6 +30,12 @@ export const createSelfMetrics = (options: { readonly processMetrics: boolean })
     name: 'prometheus_adapter_api_requests_total',
     help: 'Requests served by the adapter, by API group and HTTP code.',
     labelNames: ['group', 'code'],
+    registers: [registry],
+  });
+  const coalesced = new Counter({
+    name: 'prometheus_adapter_coalesced_lookups_total',
+    help: 'PromQL queries and object listings requested, by whether they were served from work already in flight or just done (shared) or ran anew.',
+    labelNames: ['what', 'shared'],
     registers: [registry],
   });
   const relistLatency = new Histogram({
@@ -66,6 +74,9 @@ export const createSelfMetrics = (options: { readonly processMetrics: boolean })
     },
     countRequest: (group, code) => {
       requests.inc({ group, code: String(code) });
+    },
+    countCoalesced: (what, shared) => {
+      coalesced.inc({ what, shared: String(shared) });
     },
     relist: {
       query: (seriesQuery, ok, seconds, count) => {

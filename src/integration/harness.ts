@@ -165,7 +165,10 @@ export const startAdapter = async (
   extraArgs: readonly string[],
 ): Promise<RunningAdapter> => {
   const port = await freePort();
+  // ADAPTER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is for profiling by hand.
+  const nodeArgs = (process.env['ADAPTER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
   const proc = startProcess(process.execPath, [
+    ...nodeArgs,
     ADAPTER_MAIN,
     `--secure-port=${port}`,
     '--bind-address=127.0.0.1',

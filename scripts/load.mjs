@@ -20,7 +20,8 @@ const { values } = parseArgs({
 });
 const rate = Number(values.rate);
 const durationMs = Number(values.duration) * 1000;
-if (!(rate > 0 && rate <= 1000) || !(durationMs > 0)) throw new Error('--rate must be in (0, 1000] and --duration > 0');
+if (!(rate > 0 && rate <= 1000) || !(durationMs > 0))
+  throw new Error('--rate must be in (0, 1000] and --duration > 0');
 
 /** @type {string[]} */
 let endpoints = [];
@@ -28,7 +29,16 @@ const stats = { sent: 0, ok: 0, failed: 0, noEndpoint: 0 };
 
 const refresh = () =>
   new Promise((resolve) => {
-    const args = ['get', 'endpointslices', '-n', values.namespace, '-l', `kubernetes.io/service-name=${values.service}`, '-o', 'json'];
+    const args = [
+      'get',
+      'endpointslices',
+      '-n',
+      values.namespace,
+      '-l',
+      `kubernetes.io/service-name=${values.service}`,
+      '-o',
+      'json',
+    ];
     execFile(values.kubectl, args, { timeout: 10_000 }, (err, stdout) => {
       if (!err) {
         /** @type {{items: {ports?: {port?: number}[], endpoints?: {addresses: string[], conditions?: {ready?: boolean}}[]}[]}} */
@@ -46,10 +56,13 @@ const refresh = () =>
 const fire = (target) => {
   stats.sent++;
   const [host, port] = target.split(':');
-  const req = request({ host, port: Number(port), path: '/', timeout: 5000, agent: false }, (res) => {
-    res.resume();
-    res.on('end', () => (res.statusCode === 200 ? stats.ok++ : stats.failed++));
-  });
+  const req = request(
+    { host, port: Number(port), path: '/', timeout: 5000, agent: false },
+    (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? stats.ok++ : stats.failed++));
+    },
+  );
   req.on('timeout', () => req.destroy());
   req.on('error', () => stats.failed++);
   req.end();
@@ -60,7 +73,9 @@ await refresh();
 const refresher = setInterval(() => void refresh(), 2000);
 const reporter = setInterval(() => {
   const s = (Date.now() - start) / 1000;
-  process.stderr.write(`[load] ${s.toFixed(0)}s: ${stats.sent} sent (${(stats.sent / s).toFixed(2)}/s), ${stats.ok} ok, ${stats.failed} failed, ${endpoints.length} endpoints\n`);
+  process.stderr.write(
+    `[load] ${s.toFixed(0)}s: ${stats.sent} sent (${(stats.sent / s).toFixed(2)}/s), ${stats.ok} ok, ${stats.failed} failed, ${endpoints.length} endpoints\n`,
+  );
 }, 10_000);
 
 let i = 0;
@@ -69,7 +84,9 @@ const finish = () => {
   clearInterval(refresher);
   clearInterval(reporter);
   const seconds = (Date.now() - start) / 1000;
-  process.stdout.write(`${JSON.stringify({ ...stats, seconds, achievedRate: stats.sent / seconds })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ...stats, seconds, achievedRate: stats.sent / seconds })}\n`,
+  );
   setTimeout(() => process.exit(0), 200);
 };
 process.on('SIGINT', finish);

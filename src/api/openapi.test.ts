@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { customMetricsGroup } from './custom-metrics.ts';
 import { externalMetricsGroup } from './external-metrics.ts';
 import { buildOpenApi } from './openapi.ts';
-import type { CustomMetricsProvider, ExternalMetricsProvider } from './provider.ts';
 import { resourceMetricsGroup } from './resource-metrics.ts';
 import type { ResourceMetricsProvider } from './resource-provider.ts';
 
@@ -25,8 +24,8 @@ describe('openapi documents', () => {
       listMetrics: () => [],
       getByName: unused,
       getBySelector: unused,
-    } as CustomMetricsProvider),
-    externalMetricsGroup({ listMetrics: () => [], get: unused } as ExternalMetricsProvider),
+    }),
+    externalMetricsGroup({ listMetrics: () => [], get: unused }),
     resourceMetricsGroup({} as ResourceMetricsProvider, () => 0),
   ];
   const docs = buildOpenApi(groups);

@@ -25,7 +25,7 @@ const METRIC =
 const MIN = 60_000;
 
 const skipReason = (): string | undefined => {
-  if (process.env.K8S_PA_E2E === '0') return 'K8S_PA_E2E=0';
+  if (process.env.SKIP_E2E === '1') return 'SKIP_E2E=1';
   if (process.getuid?.() !== 0)
     return 'needs root (network namespaces, bind mounts) for the local cluster';
   if (!existsSync('/usr/bin/nsenter') && !existsSync('/bin/nsenter'))

@@ -87,6 +87,8 @@ metric() {
 replicas() { kubectl get deploy sample-app -o jsonpath='{.status.readyReplicas}/{.spec.replicas}'; }
 
 step "6/8 The metric at rest"
+has_value() { kubectl get --raw "$METRIC_PATH" | grep -q '"value"'; }
+poll "a first value (rate() needs two scrapes)" 90 has_value || true
 run kubectl get --raw "$METRIC_PATH"
 echo
 mark "at rest: $(metric)"

@@ -274,7 +274,7 @@ describe('metrics.k8s.io errors', () => {
 });
 
 describe('resourceMetricsGroup', () => {
-  it('matches only its routes and reads Accept from the context when given', async () => {
+  it('matches only its routes and reads the Accept header', async () => {
     const group = resourceMetricsGroup(provider, () => NOW_MS);
     assert.equal(group.match(['services']), undefined);
     const handler = group.match(['nodes']);
@@ -283,9 +283,13 @@ describe('resourceMetricsGroup', () => {
       version: 'v1beta1',
       query: new URLSearchParams(),
       signal: new AbortController().signal,
+      headers: {},
     } as unknown as RouteContext;
     assert.equal(((await handler(ctx)) as { kind: string }).kind, 'NodeMetricsList');
-    const withAccept = { ...ctx, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' };
+    const withAccept = {
+      ...ctx,
+      headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    };
     assert.equal(((await handler(withAccept)) as { kind: string }).kind, 'Table');
   });
 });

@@ -55,12 +55,14 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
   it('pods/* by label selector equals what Prometheus computes at the same time', async () => {
     await h.apps[0]!.hit(40);
     await h.apps[1]!.hit(10);
-    // Wait until Prometheus has a rate for every pod (two scrapes each) and sees pod 0's traffic.
+    // Wait until Prometheus has a rate for every pod (two scrapes each) and sees pod 0's traffic,
+    // as of 2 s ago: the adapter evaluates at the start of its 1 s coalescing window.
     await waitFor(
       'prometheus sees traffic',
       async () => {
         const r = (await h.prometheus.query(
           'rate(http_requests_total{namespace="default"}[30s])',
+          Date.now() / 1000 - 2,
         )) as { result: { metric: { pod: string }; value: [number, string] }[] };
         const pod0 = r.result.find((x) => x.metric.pod === 'sample-app-0');
         return r.result.length === 3 && Number(pod0?.value[1] ?? 0) > 0 ? true : undefined;

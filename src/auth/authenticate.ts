@@ -11,11 +11,13 @@ import {
   withAuthenticatedGroup,
   type AuthnStep,
   type AuthResult,
+  type UserInfo,
 } from './identity.ts';
 import { createPeerVerifier, type PeerSource } from './peer-certs.ts';
+import { createProxyUserMemo } from './proxy-user-memo.ts';
 import { authenticateRequestHeader, identityHeaderNames } from './request-header.ts';
 import type { TokenAuthenticator } from './token.ts';
-import { authenticateClientCert } from './x509.ts';
+import { authenticateClientCert, certificateUser } from './x509.ts';
 
 /** One request as the authenticators see it. */
 export interface AuthRequest extends PeerSource {
@@ -45,11 +47,14 @@ export interface AuthenticatorOptions {
 /** Authenticates one request. Never rejects. */
 export type Authenticator = (req: AuthRequest) => Promise<Authentication>;
 
-const outcomeOf = (steps: readonly AuthnStep[]): AuthResult => {
+const outcomeOf = (
+  steps: readonly AuthnStep[],
+  authenticated: (user: UserInfo) => UserInfo,
+): AuthResult => {
   const reasons: string[] = [];
   for (const step of steps) {
     if (step.kind === 'authenticated') {
-      return { kind: 'authenticated', user: withAuthenticatedGroup(step.user) };
+      return { kind: 'authenticated', user: authenticated(step.user) };
     }
     if (step.kind === 'error') reasons.push(step.reason);
   }
@@ -58,29 +63,53 @@ const outcomeOf = (steps: readonly AuthnStep[]): AuthResult => {
     : { kind: 'rejected', reason: reasons.join('; ') };
 };
 
+/** `compute` memoized per argument object (arguments must be long-lived and immutable). */
+const memoized = <K extends object, V>(compute: (key: K) => V): ((key: K) => V) => {
+  const seen = new WeakMap<K, V>();
+  return (key) => {
+    let value = seen.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      seen.set(key, value);
+    }
+    return value;
+  };
+};
+
 /** Creates the union authenticator over live settings. */
 export const createAuthenticator = (options: AuthenticatorOptions): Authenticator => {
   const now = options.now ?? Date.now;
   const certificatesOf = createPeerVerifier();
+  // Each way in hands repeated requests the same user object (a cached token's verdict, a
+  // connection's verified subject or front-proxy headers), so its augmented copy is made once
+  // and the authorizer's per-user cache key stays warm.
+  const proxyUsers = createProxyUserMemo();
+  const certificateUsers = memoized(certificateUser);
+  const authenticated = memoized(withAuthenticatedGroup);
 
-  const steps = async (req: AuthRequest, config: AuthnConfig): Promise<AuthnStep[]> => {
+  const certSteps = (
+    req: AuthRequest,
+    config: AuthnConfig,
+    identityHeaders: readonly string[],
+  ): AuthnStep[] => {
     const certs = certificatesOf(req, now());
-    const proxy = authenticateRequestHeader(req.headers, certs, config.requestHeader);
+    const users = proxyUsers(req.connection, identityHeaders);
+    const proxy = authenticateRequestHeader(req.headers, certs, config.requestHeader, users);
     if (proxy.kind === 'authenticated') return [proxy];
-    const client = authenticateClientCert(certs, config.clientCa);
-    if (client.kind === 'authenticated') return [proxy, client];
-    const token = options.token === undefined ? undefined : await options.token(req.headers);
-    return token === undefined ? [proxy, client] : [proxy, client, token];
+    return [proxy, authenticateClientCert(certs, config.clientCa, certificateUsers)];
   };
 
   return async (req) => {
     const config = options.config();
-    const taken = await steps(req, config);
-    const result = outcomeOf(taken);
+    const strip = identityHeaderNames(req.headers, config.requestHeader ?? DEFAULT_HEADER_NAMES);
+    const taken = certSteps(req, config, strip);
+    if (taken.length === 2 && taken[1]?.kind !== 'authenticated' && options.token) {
+      taken.push(await options.token(req.headers));
+    }
+    const result = outcomeOf(taken, authenticated);
     if (result.kind === 'rejected') {
       options.log?.error('Unable to authenticate the request', { reason: result.reason });
     }
-    const strip = identityHeaderNames(req.headers, config.requestHeader ?? DEFAULT_HEADER_NAMES);
     const tokenUsed = taken[2]?.kind === 'authenticated';
     return { result, stripHeaders: tokenUsed ? [...strip, 'authorization'] : strip };
   };

@@ -74,23 +74,34 @@ export interface AuthorizerOptions {
   readonly log: Logger;
 }
 
-/** Everything the SubjectAccessReview spec is made of, as one unambiguous string (cheaper than the spec). */
-const cacheKey = (user: UserInfo, a: AuthorizationAttributes): string =>
-  JSON.stringify([
-    user.name,
-    user.uid ?? '',
-    user.groups,
-    user.extra,
-    a.isResourceRequest,
-    a.isResourceRequest ? '' : a.path,
-    a.verb,
-    a.apiGroup,
-    a.apiVersion,
-    a.namespace,
-    a.resource,
-    a.subresource,
-    a.name,
-  ]);
+/** The user's part of a cache key, unambiguous (JSON never holds a raw newline). */
+const userKey = (user: UserInfo): string =>
+  JSON.stringify([user.name, user.uid ?? '', user.groups, user.extra]);
+
+const field = (s: string): string => `${s.length}:${s}`;
+
+/** The attributes' part of a cache key, length-prefixed; `path` only matters for non-resource requests. */
+const attributesKey = (a: AuthorizationAttributes): string =>
+  `${a.isResourceRequest ? 'r' : `n${field(a.path)}`}${field(a.verb)}${field(a.apiGroup)}` +
+  `${field(a.apiVersion)}${field(a.namespace)}${field(a.resource)}${field(a.subresource)}` +
+  field(a.name);
+
+/**
+ * Everything the SubjectAccessReview spec is made of, as one unambiguous string (cheaper than
+ * the spec). The user's part is remembered per UserInfo object, as a cached token or a
+ * connection's front-proxy identity hands the same object to every request.
+ */
+const createCacheKey = (): ((user: UserInfo, attrs: AuthorizationAttributes) => string) => {
+  const byUser = new WeakMap<UserInfo, string>();
+  return (user, attrs) => {
+    let own = byUser.get(user);
+    if (own === undefined) {
+      own = userKey(user);
+      byUser.set(user, own);
+    }
+    return `${own}\n${attributesKey(attrs)}`;
+  };
+};
 
 /** Keys longer than this are not cached (upstream skips caching huge requester-chosen attributes). */
 const MAX_CACHED_KEY = 10_000;
@@ -102,6 +113,7 @@ export const createAuthorizer = (options: AuthorizerOptions): Authorizer => {
   const now = options.now ?? Date.now;
   const cache = createTtlCache<SubjectAccessReviewStatus>(options.maxEntries ?? 8192);
   const inFlight = new Map<string, Promise<SubjectAccessReviewStatus>>();
+  const cacheKey = createCacheKey();
 
   const review = (
     user: UserInfo,

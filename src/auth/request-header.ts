@@ -3,6 +3,7 @@
  * the requestheader CA, with an allowed CN, lets `X-Remote-User`, `X-Remote-Group` and
  * `X-Remote-Extra-*` name the user (spec §9.1; apiserver headerrequest). Pure.
  */
+import type { HeaderNames } from './authn-config.ts';
 import type { CaPool } from './cert-chain.ts';
 import { firstValue, valuesOf, type HeaderInput } from './headers.ts';
 import { SKIP, type AuthnStep, type UserInfo } from './identity.ts';
@@ -20,7 +21,6 @@ export interface RequestHeaderConfig {
   readonly groupHeaders: readonly string[];
   readonly extraPrefixes: readonly string[];
 }
-
 /** `url.PathUnescape`, keeping the raw key when it is malformed. */
 const unescapeKey = (key: string): string => {
   try {
@@ -34,15 +34,19 @@ const extraFrom = (
   headers: HeaderInput,
   prefixes: readonly string[],
 ): Record<string, readonly string[]> => {
-  const extra: Record<string, string[]> = {};
+  // A Map, so that a key such as `__proto__` becomes an own property like any other.
+  const extra = new Map<string, string[]>();
   for (const prefix of prefixes) {
     for (const name of Object.keys(headers)) {
-      if (!name.toLowerCase().startsWith(prefix)) continue;
-      const key = unescapeKey(name.slice(prefix.length).toLowerCase());
-      (extra[key] ??= []).push(...valuesOf(headers, name));
+      const lower = name.toLowerCase();
+      if (!lower.startsWith(prefix)) continue;
+      const key = unescapeKey(lower.slice(prefix.length));
+      const values = extra.get(key) ?? [];
+      values.push(...valuesOf(headers, name));
+      extra.set(key, values);
     }
   }
-  return extra;
+  return Object.fromEntries(extra);
 };
 
 /**
@@ -52,40 +56,71 @@ const extraFrom = (
  */
 export const userFromHeaders = (
   headers: HeaderInput,
-  config: Omit<RequestHeaderConfig, 'ca' | 'allowedNames'>,
+  config: HeaderNames,
 ): UserInfo | undefined => {
-  const name = config.usernameHeaders
-    .map((h) => firstValue(headers, h) ?? '')
-    .find((v) => v !== '');
-  if (name === undefined) return undefined;
-  const groups = config.groupHeaders.flatMap((h) => valuesOf(headers, h).filter((v) => v !== ''));
+  let name: string | undefined;
+  for (const header of config.usernameHeaders) {
+    name = firstValue(headers, header);
+    if (name !== undefined && name !== '') break;
+  }
+  if (name === undefined || name === '') return undefined;
+  const groups: string[] = [];
+  for (const header of config.groupHeaders) {
+    for (const value of valuesOf(headers, header)) if (value !== '') groups.push(value);
+  }
   return { name, groups, extra: extraFrom(headers, config.extraPrefixes) };
 };
 
+const isIdentityHeader = (lower: string, config: HeaderNames): boolean => {
+  if (config.usernameHeaders.includes(lower) || config.groupHeaders.includes(lower)) return true;
+  for (const prefix of config.extraPrefixes) if (lower.startsWith(prefix)) return true;
+  return false;
+};
+
 /**
- * The names of the headers present on this request that carry front-proxy identity; the caller
- * deletes them whatever the outcome, so they never reach anything downstream.
+ * The names of the headers present on this request that carry front-proxy identity (compared
+ * lowercased); the caller deletes them whatever the outcome, so they never reach anything
+ * downstream.
  */
 export const identityHeaderNames = (
   headers: HeaderInput,
-  config: Omit<RequestHeaderConfig, 'ca' | 'allowedNames'> | undefined,
+  config: HeaderNames | undefined,
 ): string[] => {
-  if (config === undefined) return [];
-  const exact = new Set([...config.usernameHeaders, ...config.groupHeaders]);
-  return Object.keys(headers).filter(
-    (name) => exact.has(name) || config.extraPrefixes.some((p) => name.startsWith(p)),
-  );
+  const names: string[] = [];
+  if (config === undefined) return names;
+  for (const name of Object.keys(headers)) {
+    if (isIdentityHeader(name.toLowerCase(), config)) names.push(name);
+  }
+  return names;
+};
+
+const field = (s: string): string => `${s.length}:${s}`;
+
+/**
+ * The identity headers `names` (from `identityHeaderNames`) with their values, length-prefixed:
+ * two requests with the same signature name the same user under the same config.
+ */
+export const identitySignature = (headers: HeaderInput, names: readonly string[]): string => {
+  let signature = '';
+  for (const name of names) {
+    const values = valuesOf(headers, name);
+    signature += `${field(name)}${values.length};`;
+    for (const value of values) signature += field(value);
+  }
+  return signature;
 };
 
 /**
  * Authenticates by front-proxy headers. `skip` without a config or a client certificate, or when
  * no username header is set; `error` when the certificate does not verify against the
  * requestheader CA or its CN is not allowed (a client-CA certificate cannot act as a proxy).
+ * `users` reads the user once the certificate passed (a memo of `userFromHeaders` may stand in).
  */
 export const authenticateRequestHeader = (
   headers: HeaderInput,
   certs: PeerCertificates,
   config: RequestHeaderConfig | undefined,
+  users: (headers: HeaderInput, config: RequestHeaderConfig) => UserInfo | undefined = userFromHeaders,
 ): AuthnStep => {
   if (config === undefined || !certs.present) return SKIP;
   const verdict = certs.verify(config.ca);
@@ -94,6 +129,6 @@ export const authenticateRequestHeader = (
   if (config.allowedNames.length > 0 && !config.allowedNames.includes(cn)) {
     return { kind: 'error', reason: `x509: subject with cn=${cn} is not in the allowed list` };
   }
-  const user = userFromHeaders(headers, config);
+  const user = users(headers, config);
   return user === undefined ? SKIP : { kind: 'authenticated', user };
 };

@@ -4,7 +4,7 @@
  * (a SubjectAccessReview failure throws, which the app answers with 500 as upstream).
  */
 import type { AuthorizationDecision } from '../api/app.ts';
-import type { Identity } from '../api/http-types.ts';
+import type { Identity, UserInfo as ApiUser } from '../api/http-types.ts';
 import type { RequestAttributes } from '../api/request-info.ts';
 import type { Identify } from '../api/serve-handler.ts';
 import type { Authenticator } from './authenticate.ts';
@@ -21,9 +21,13 @@ export const identifyWith =
     return { identity, stripHeaders };
   };
 
+const hasExtra = (user: ApiUser): user is ApiUser & Pick<UserInfo, 'extra'> =>
+  user.extra !== undefined;
+
+/** The identity as a UserInfo; the same object when it already is one (keeps per-user memos warm). */
 const userFor = (identity: Identity | undefined): UserInfo => {
   if (identity === undefined || 'rejected' in identity) return ANONYMOUS_USER;
-  return { ...identity, extra: identity.extra ?? {} };
+  return hasExtra(identity) ? identity : { ...identity, extra: {} };
 };
 
 /** `authorize` for createApp: a request without identity is judged as anonymous. */

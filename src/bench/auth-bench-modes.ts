@@ -39,7 +39,11 @@ export interface Mode {
   readonly client: Pick<LoadJob, 'cert' | 'key' | 'headers'>;
 }
 
-/** trusted identity; front proxy; bearer token (the last two with warm caches after the first request). */
+/**
+ * Trusted identity (the baseline, and again as a control); front proxy; bearer token (the last
+ * two with warm caches after the first request). The trusted modes' client sends exactly the
+ * bytes and certificate of the front-proxy mode.
+ */
 export const modes = async (): Promise<Mode[]> => {
   const proxyCa = await issueCa('front-proxy-ca');
   const proxy: TestCert = await issue({ cn: 'front-proxy-client', issuer: proxyCa });
@@ -75,10 +79,13 @@ export const modes = async (): Promise<Mode[]> => {
       'x-remote-group': ['system:serviceaccounts', 'system:authenticated'],
     },
   };
-  const trusted: Identify = () =>
-    Promise.resolve({ identity: { name: 'hpa', groups: ['system:authenticated'] } });
+  // The identity the front-proxy mode arrives at, handed over without any check.
+  const identity = { name: 'hpa', groups: ['system:serviceaccounts', 'system:authenticated'] };
+  const trusted: Identify = () => Promise.resolve({ identity });
   return [
     { name: 'trusted identity', identify: trusted, authorize: undefined, client: viaProxy },
+    // The baseline once more, on its own server: how far apart two identical modes measure.
+    { name: 'trusted identity (control)', identify: trusted, authorize: undefined, client: viaProxy },
     {
       name: 'front-proxy authn + SAR (warm)',
       identify: identifyWith(authenticate),

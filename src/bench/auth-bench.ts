@@ -1,35 +1,42 @@
 /**
  * Auth benchmark (issue 4): the real serving path (api/serve.ts + api/app.ts, a 10-pod custom
  * metrics list) with delegated authn + authz and warm caches, against the same path with a
- * trusted identity. Prints req/s per mode (best of `rounds`, modes interleaved), the ratio to the
- * trusted mode, and the in-process cost of one warm authenticate + authorize with its share of a
- * trusted request's time. Usage: `node dist/bench/auth-bench.js [--ms=1000] [--rounds=2]`.
+ * trusted identity. The client sends the very same bytes and certificate in the trusted and the
+ * front-proxy mode. Every mode has its own server, started once and warmed up over its kept-alive
+ * connections; then `rounds` rounds measure each mode for `ms`, back to back in a rotating order.
+ * Printed per mode: median req/s [min–max], the median of the per-round ratios to the trusted
+ * mode, the server's CPU time per request and the ratio it implies for a CPU-bound server, and
+ * the in-process cost of one warm authenticate + authorize.
+ * Usage: `node dist/bench/auth-bench.js [--ms=1000] [--rounds=7] [--warmup-ms=2000]`.
  */
 import { fork } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../api/app.ts';
-import { startServer } from '../api/serve.ts';
-import { parseRequestInfo, toAttributes } from '../api/request-info.ts';
+import { startServer, type RunningServer } from '../api/serve.ts';
 import { authorizeWith } from '../auth/serving-hooks.ts';
-import { modes, provider, type Mode } from './auth-bench-modes.ts';
 import { silentLogger } from '../log.ts';
+import { authMicroseconds } from './auth-bench-micro.ts';
+import { modes, provider, type Mode } from './auth-bench-modes.ts';
 import type { LoadJob, LoadResult } from './bench-load.ts';
+import { rotation, summarize, type Sample, type Spread } from './bench-stats.ts';
 
 const PATH = '/apis/custom.metrics.k8s.io/v1beta1/namespaces/bench/pods/*/requests_per_second';
+const CONCURRENCY = 16;
 const arg = (name: string, fallback: number): number =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 
-const child = () => {
+type Load = (job: LoadJob) => Promise<LoadResult>;
+
+const loadChild = () => {
   const self = fileURLToPath(import.meta.url);
   const loader = self.replace(/auth-bench\.(\w+)$/, 'bench-load.$1');
   const proc = fork(loader, ['--bench-load-child'], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const run = (job: LoadJob): Promise<LoadResult> =>
+  const run: Load = (job) =>
     new Promise((resolve, reject) => {
       proc.once('message', (m: LoadResult | { error: string }) => {
         if ('error' in m) reject(new Error(m.error));
@@ -37,20 +44,10 @@ const child = () => {
       });
       proc.send(job);
     });
-  return {
-    run,
-    stop: () => {
-      proc.disconnect();
-    },
-  };
+  return { run, stop: () => proc.disconnect() };
 };
 
-const measure = async (
-  mode: Mode,
-  certDir: string,
-  load: ReturnType<typeof child>,
-  ms: number,
-): Promise<number> => {
+const serve = async (mode: Mode, certDir: string): Promise<RunningServer> => {
   const app = createApp({
     custom: provider(),
     health: { readyChecks: () => ({}), liveChecks: () => ({}) },
@@ -59,7 +56,7 @@ const measure = async (
     version: { gitVersion: 'bench' },
     logger: silentLogger(),
   });
-  const server = await startServer(app, {
+  return startServer(app, {
     bindAddress: '127.0.0.1',
     port: 0,
     certDir,
@@ -67,72 +64,83 @@ const measure = async (
     logger: silentLogger(),
     drainTimeoutMs: 1000,
   });
-  try {
-    const job = { port: server.port, path: PATH, concurrency: 16, ...mode.client };
-    await load.run({ ...job, durationMs: Math.min(500, ms) });
-    const result = await load.run({ ...job, durationMs: ms });
-    if (result.failed > 0) throw new Error(`${mode.name}: ${result.failed} requests failed`);
-    return result.ok / result.seconds;
-  } finally {
-    await server.close();
-  }
 };
 
-/** Microseconds per warm authenticate + authorize, in process (no sockets). */
-const microUs = async (mode: Mode, iterations: number): Promise<number> => {
-  const connection = {};
-  const headers = mode.client.headers;
-  const chain = mode.client.cert === undefined ? [] : [new X509Certificate(mode.client.cert)];
-  const peer = { headers, peerChain: () => chain, connection };
-  const authorize = mode.authorize === undefined ? undefined : authorizeWith(mode.authorize);
-  const attrs = toAttributes(parseRequestInfo('GET', PATH, new URLSearchParams()));
-  const once = async (): Promise<void> => {
-    const { identity } = await mode.identify(peer);
-    await authorize?.(attrs, identity);
+interface Target {
+  readonly mode: Mode;
+  readonly job: Omit<LoadJob, 'durationMs'>;
+}
+
+/** One slice: the load child drives the target while this process (the servers) is timed. */
+const sample = async (load: Load, t: Target, ms: number, round: number): Promise<Sample> => {
+  const cpu = process.cpuUsage();
+  const result = await load({ ...t.job, durationMs: ms });
+  const used = process.cpuUsage(cpu);
+  if (result.failed > 0) throw new Error(`${t.mode.name}: ${result.failed} requests failed`);
+  const ok = Math.max(1, result.ok);
+  return {
+    mode: t.mode.name,
+    round,
+    reqPerSec: result.ok / result.seconds,
+    serverCpuUs: (used.user + used.system) / ok,
+    clientCpuUs: result.clientCpuUs / ok,
   };
-  for (let i = 0; i < 1000; i += 1) await once();
-  const started = performance.now();
-  for (let i = 0; i < iterations; i += 1) await once();
-  return ((performance.now() - started) * 1000) / iterations;
 };
 
-const main = async (): Promise<void> => {
-  const ms = arg('ms', 1000);
-  const rounds = arg('rounds', 2);
-  const all = await modes();
-  const certDir = await mkdtemp(join(tmpdir(), 'auth-bench-'));
-  const load = child();
-  const best = new Map<string, number>();
+const measureAll = async (all: readonly Mode[], certDir: string): Promise<Sample[]> => {
+  const [ms, rounds, warmup] = [arg('ms', 1000), arg('rounds', 7), arg('warmup-ms', 2000)];
+  const load = loadChild();
+  const servers: RunningServer[] = [];
   try {
-    if (all[0] !== undefined) await measure(all[0], certDir, load, ms);
-    for (let r = 0; r < rounds; r += 1) {
-      const order = r % 2 === 0 ? all : [...all].reverse();
-      for (const mode of order) {
-        const rps = await measure(mode, certDir, load, ms);
-        best.set(mode.name, Math.max(best.get(mode.name) ?? 0, rps));
-      }
+    const targets: Target[] = [];
+    for (const mode of all) {
+      const server = await serve(mode, certDir);
+      servers.push(server);
+      const job = { port: server.port, path: PATH, concurrency: CONCURRENCY, ...mode.client };
+      targets.push({ mode, job });
     }
+    for (const t of targets) await sample(load.run, t, warmup, -1);
+    const samples: Sample[] = [];
+    for (let r = 0; r < rounds; r += 1) {
+      for (const t of rotation(targets, r)) samples.push(await sample(load.run, t, ms, r));
+    }
+    return samples;
   } finally {
     load.stop();
-    await rm(certDir, { recursive: true, force: true });
+    for (const server of servers) await server.close();
   }
-  const base = best.get(all[0]?.name ?? '') ?? 1;
-  const rows = [];
-  for (const mode of all) {
-    const rps = best.get(mode.name) ?? 0;
-    const us = await microUs(mode, 20_000);
-    rows.push({
-      mode: mode.name,
-      reqPerSec: Math.round(rps),
-      ratio: Number((rps / base).toFixed(3)),
-      authUsPerRequest: Number(us.toFixed(2)),
-      authShareOfTrustedRequest: Number(((us * base) / 1e6).toFixed(4)),
-    });
-  }
-  console.table(rows);
-  console.log(
-    JSON.stringify({ bench: 'auth', ms, rounds, concurrency: 16, path: PATH, results: rows }),
+};
+
+const fmt = (s: Spread, digits: number): string =>
+  `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]`;
+
+const main = async (): Promise<void> => {
+  const all = await modes();
+  const certDir = await mkdtemp(join(tmpdir(), 'auth-bench-'));
+  const samples = await measureAll(all, certDir).finally(() =>
+    rm(certDir, { recursive: true, force: true }),
   );
+  const names = all.map((m) => m.name);
+  const summaries = summarize(samples, names, names[0] ?? '');
+  const rows = [];
+  for (const [i, s] of summaries.entries()) {
+    const mode = all[i];
+    const authUs = mode === undefined ? 0 : await authMicroseconds(mode, PATH, 20_000);
+    rows.push({ ...s, authUsPerRequest: Number(authUs.toFixed(2)) });
+  }
+  console.table(
+    rows.map((r) => ({
+      mode: r.mode,
+      'req/s median [min–max]': fmt(r.reqPerSec, 0),
+      'ratio (per round)': fmt(r.ratio, 3),
+      'server CPU µs/req': fmt(r.serverCpuUs, 1),
+      'CPU-bound ratio': fmt(r.cpuRatio, 3),
+      'client CPU µs/req': r.clientCpuUs.median.toFixed(1),
+      'auth µs (in process)': r.authUsPerRequest,
+    })),
+  );
+  const settings = { ms: arg('ms', 1000), rounds: arg('rounds', 7), concurrency: CONCURRENCY };
+  console.log(JSON.stringify({ bench: 'auth', ...settings, path: PATH, results: rows, samples }));
 };
 
 await main();

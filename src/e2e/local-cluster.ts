@@ -6,16 +6,19 @@ import { join } from 'node:path';
  * The e2e cluster: its own state directory, ports, bridge and subnet, so it never touches a cluster
  * the developer has up (`npm run cluster:up`/`demo` use 6443, 2379, k8spa0, 10.244.0.0/24).
  */
-export const e2eClusterEnv = (): Record<string, string> => {
+export const e2eClusterEnv = (slot = 1): Record<string, string> => {
   const cache = process.env.K8S_PA_CACHE ?? join(homedir(), '.cache', 'k8s-prometheus-adapter');
+  // Each e2e file takes its own slot, so clusters of different files never share a port, a
+  // bridge or an address range (slot 1 is the walkthrough's).
+  const n = slot - 1;
   return {
     K8S_PA_CACHE: cache,
-    K8S_PA_CLUSTER_DIR: join(cache, 'e2e-cluster'),
-    K8S_PA_API_PORT: '16443',
-    K8S_PA_ETCD_PORT: '12379',
-    K8S_PA_BRIDGE: 'k8spa1',
-    K8S_PA_POD_NET: '10.244.10',
-    K8S_PA_SERVICE_NET: '10.244.11',
+    K8S_PA_CLUSTER_DIR: join(cache, slot === 1 ? 'e2e-cluster' : `e2e-cluster-${slot}`),
+    K8S_PA_API_PORT: String(16443 + n * 10),
+    K8S_PA_ETCD_PORT: String(12379 + n * 10),
+    K8S_PA_BRIDGE: `k8spa${slot}`,
+    K8S_PA_POD_NET: `10.244.${10 + n * 10}`,
+    K8S_PA_SERVICE_NET: `10.244.${11 + n * 10}`,
     K8S_PA_NODE_NAME: 'k8spa-e2e-node',
   };
 };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../log.ts';
 import { ContainerRunner } from './container-runner.ts';
+import { isNotFound } from './kube-client.ts';
 import type { KeyLookup, PodFacts } from './env.ts';
 import type { ImageHosts } from './images.ts';
 import { netnsName, setUpPodNetwork, tearDownPodNetwork, type IpPool } from './pod-network.ts';
@@ -87,11 +88,19 @@ export class PodWorker {
     const uid = this.#pod.metadata?.uid ?? '';
     this.#ip = this.#ctx.ipPool.allocate();
     await setUpPodNetwork(this.#ctx.bridge, uid, this.#ip);
+    if (this.#stopping) {
+      await tearDownPodNetwork(this.#ctx.bridge, uid); // stop() ran while the network was being made
+      return;
+    }
     this.#networkReady = true;
     this.#log.info('pod network ready', { ip: this.#ip }, 1);
     this.#schedulePush();
+    if ((this.#pod.spec?.initContainers ?? []).length > 0) {
+      const msg = 'init containers are not supported by the local node agent; they were skipped';
+      this.#ctx.event(this.#pod, 'Warning', 'InitContainersSkipped', msg);
+    }
     const volumeDirs = await this.#volumes();
-    if (volumeDirs === undefined) return;
+    if (volumeDirs === undefined || this.#stopping) return;
     const restarts = new Map(
       (this.#pod.status?.containerStatuses ?? []).map((s) => [s.name, s.restartCount]),
     );
@@ -191,7 +200,7 @@ export class PodWorker {
       this.#lastStatus = text;
     } catch (err) {
       this.#log.error('status update failed', { err });
-      this.#schedulePush();
+      if (!isNotFound(err)) this.#schedulePush();
     }
   }
 

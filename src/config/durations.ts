@@ -26,7 +26,7 @@ const GO_UNITS: ReadonlyMap<string, bigint> = new Map([
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
 /** Go's time-package `quote`: ASCII printable kept, `"`/`\` escaped, anything else as `\xNN` UTF-8 bytes. */
-export const goQuote = (s: string): string => {
+export const timeQuote = (s: string): string => {
   let out = '"';
   for (const ch of s) {
     const code = ch.codePointAt(0) ?? 0;
@@ -46,16 +46,18 @@ interface Component {
 
 /** Reads `[0-9]*(\.[0-9]*)?unit` from the front of `s`; `orig` is only used in messages. */
 const goComponent = (s: string, orig: string): Component => {
-  const invalid = () => new DurationError(`time: invalid duration ${goQuote(orig)}`);
+  const invalid = () => new DurationError(`time: invalid duration ${timeQuote(orig)}`);
   const m = /^(\d*)(?:\.(\d*))?/.exec(s);
   const intDigits = m?.[1] ?? '';
   const fracDigits = m?.[2];
   if (intDigits === '' && (fracDigits === undefined || fracDigits === '')) throw invalid();
   const unitText = /^[^.\d]*/.exec(s.slice(m?.[0].length ?? 0))?.[0] ?? '';
-  if (unitText === '') throw new DurationError(`time: missing unit in duration ${goQuote(orig)}`);
+  if (unitText === '') throw new DurationError(`time: missing unit in duration ${timeQuote(orig)}`);
   const unit = GO_UNITS.get(unitText);
   if (unit === undefined) {
-    throw new DurationError(`time: unknown unit ${goQuote(unitText)} in duration ${goQuote(orig)}`);
+    throw new DurationError(
+      `time: unknown unit ${timeQuote(unitText)} in duration ${timeQuote(orig)}`,
+    );
   }
   const whole = BigInt(intDigits === '' ? '0' : intDigits);
   if (whole > MAX_U63) throw invalid();
@@ -89,18 +91,19 @@ export const parseGoDurationNs = (text: string): bigint => {
   const neg = s.startsWith('-');
   if (neg || s.startsWith('+')) s = s.slice(1);
   if (s === '0') return 0n;
-  if (s === '') throw new DurationError(`time: invalid duration ${goQuote(text)}`);
+  if (s === '') throw new DurationError(`time: invalid duration ${timeQuote(text)}`);
   let total = 0n;
   while (s !== '') {
     if (!(s[0] === '.' || isDigit(s[0]))) {
-      throw new DurationError(`time: invalid duration ${goQuote(text)}`);
+      throw new DurationError(`time: invalid duration ${timeQuote(text)}`);
     }
     const { ns, rest } = goComponent(s, text);
     total += ns;
-    if (total > MAX_U63) throw new DurationError(`time: invalid duration ${goQuote(text)}`);
+    if (total > MAX_U63) throw new DurationError(`time: invalid duration ${timeQuote(text)}`);
     s = rest;
   }
-  if (!neg && total === MAX_U63) throw new DurationError(`time: invalid duration ${goQuote(text)}`);
+  if (!neg && total === MAX_U63)
+    throw new DurationError(`time: invalid duration ${timeQuote(text)}`);
   return neg ? -total : total;
 };
 

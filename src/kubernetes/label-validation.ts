@@ -2,6 +2,7 @@
  * apimachinery's validation of label keys and values (util/validation) and the error texts it
  * produces (field.Invalid, utilerrors aggregates), so selector errors read exactly as upstream's.
  */
+import { goQuote } from '../go-quote.ts';
 
 const QNAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const QNAME_MSG =
@@ -65,34 +66,4 @@ export const fieldInvalid = (path: string, value: string, details: readonly stri
 export const aggregateErrors = (messages: readonly string[]): string => {
   const unique = [...new Set(messages)];
   return unique.length === 1 ? (unique[0] ?? '') : `[${unique.join(', ')}]`;
-};
-
-const GO_ESCAPES: ReadonlyMap<string, string> = new Map([
-  ['\x07', '\\a'],
-  ['\b', '\\b'],
-  ['\f', '\\f'],
-  ['\n', '\\n'],
-  ['\r', '\\r'],
-  ['\t', '\\t'],
-  ['\v', '\\v'],
-  ['"', '\\"'],
-  ['\\', '\\\\'],
-]);
-const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
-
-/** Go's `%q` (strconv.Quote), used only to reproduce apimachinery's error texts. */
-const goQuote = (s: string): string => {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    const escaped = GO_ESCAPES.get(ch);
-    if (escaped !== undefined) out += escaped;
-    else if (GO_PRINTABLE.test(ch)) out += ch;
-    else if (cp < 0x80) out += `\\x${hex(cp, 2)}`;
-    else if (cp >= 0xd800 && cp < 0xe000)
-      out += '\\ufffd'; // a lone surrogate is not UTF-8
-    else out += cp < 0x10000 ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
-  }
-  return `${out}"`;
 };

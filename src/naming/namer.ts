@@ -5,7 +5,7 @@
  * around the leftmost match.
  */
 import type { DiscoveryRule } from '../config/types.ts';
-import { goQuote } from '../query/template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 import { compileExpansion } from './expand.ts';
 import { NamingError } from './naming-error.ts';
 import { compileRe2, type Re2Regex } from './re2.ts';

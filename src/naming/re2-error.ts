@@ -3,7 +3,7 @@
  * (`error parsing regexp: missing closing ): ` + the expression in backquotes); syntax that
  * JavaScript has but RE2 lacks reads `RE2 does not support <feature> in "<regex>"`.
  */
-import { goQuote } from '../query/template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 
 /** An RE2 regex that cannot be compiled; `cause` holds a JS SyntaxError when there is one. */
 export class RegexError extends Error {

@@ -8,7 +8,7 @@
  * literal dot. Label names cannot contain regex characters anyway, so only odd templates differ.
  */
 import { compileTemplate, type CompiledTemplate } from '../query/template.ts';
-import { goQuote } from '../query/template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 import { NamingError } from './naming-error.ts';
 
 /** Placeholders rendered in place of `.Group` / `.Resource` to locate them in the output. */

@@ -4,7 +4,7 @@
  * `name.matches` adds an implicit `is` filter at the end.
  */
 import type { DiscoveryRule, RegexFilter } from '../config/types.ts';
-import { goQuote } from '../query/template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 import { NamingError } from './naming-error.ts';
 import { compileRe2 } from './re2.ts';
 

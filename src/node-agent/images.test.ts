@@ -33,6 +33,8 @@ test('mapImage maps the walkthrough images and rejects unknown ones', () => {
     ['registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0', '/repo/dist/main.js'],
     ['k8s-prometheus-adapter:latest', '/repo/dist/main.js'],
     ['luxas/autoscale-demo:v0.1.2', '/repo/examples/sample-app/main.js'],
+    ['k8spa/cpu-burner:latest', '/repo/examples/cpu-burner/main.js'],
+    ['k8spa/cpu-burner-other', undefined],
     ['nginx:1.25', undefined],
     ['prom/alertmanager', undefined],
   ];

@@ -40,12 +40,19 @@ const isAdapter = (repo: string): boolean =>
   /^k8s-staging-prometheus-adapter\//.test(repo) ||
   /(^|\/)k8s-prometheus-adapter[^/]*$/.test(repo);
 
+/** The examples/<dir>/main.js a repository runs as, if it is one of the node examples. */
+const nodeExample = (repo: string): string | undefined => {
+  if (/^luxas\/autoscale-demo/.test(repo)) return 'sample-app';
+  if (repo === 'k8spa/cpu-burner') return 'cpu-burner';
+  return undefined;
+};
+
 /**
  * Maps an image reference to a local program, or undefined when there is no mapping:
  * `prom/prometheus*` and `prometheus/prometheus*` → Debian's prometheus; the adapter images
  * (`directxman12/k8s-prometheus-adapter*`, `registry.k8s.io/prometheus-adapter/*`, `k8s-prometheus-adapter*`)
  * → this project's `dist/main.js`; `luxas/autoscale-demo*` → `examples/sample-app/main.js`;
- * `busybox` → `/bin/sh` (for small shell workloads).
+ * `k8spa/cpu-burner` → `examples/cpu-burner/main.js`; `busybox` → `/bin/sh` (for small shell workloads).
  */
 export const mapImage = (image: string, hosts: ImageHosts): LocalImage | undefined => {
   const repo = imageRepository(image);
@@ -73,8 +80,9 @@ export const mapImage = (image: string, hosts: ImageHosts): LocalImage | undefin
       workingDir: '/',
     };
   }
-  if (/^luxas\/autoscale-demo/.test(repo)) {
-    const main = `${hosts.repoRoot}/examples/sample-app/main.js`;
+  const example = nodeExample(repo);
+  if (example !== undefined) {
+    const main = `${hosts.repoRoot}/examples/${example}/main.js`;
     return {
       argv: [hosts.nodeBinary, main],
       defaultArgs: [],

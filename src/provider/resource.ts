@@ -13,7 +13,7 @@ import type { LabelSelector } from '../kubernetes/label-selector-types.ts';
 import { podKey, type NodeMeta, type PodMeta } from '../kubernetes/metadata-informers.ts';
 import type { Logger } from '../log.ts';
 import type { PrometheusClient } from '../prometheus/types.ts';
-import { labelsMatch } from './label-match.ts';
+import { labelsMatch } from '../kubernetes/label-match.ts';
 import {
   nodeUsage,
   podUsage,

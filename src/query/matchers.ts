@@ -3,6 +3,7 @@
  * client (object names, metric label selectors), so every value is escaped here, always:
  * quoted as a PromQL string literal and, inside regex matchers, regex-escaped first.
  */
+import { goQuote } from '../go-quote.ts';
 import type { LabelSelector, Requirement } from '../kubernetes/label-selector-types.ts';
 
 /** A matcher that cannot be built; the message is upstream's where upstream has one. */
@@ -10,33 +11,7 @@ export class MatcherError extends Error {
   override readonly name = 'MatcherError';
 }
 
-const SHORT_ESCAPES: ReadonlyMap<string, string> = new Map([
-  ['\x07', '\\a'],
-  ['\b', '\\b'],
-  ['\f', '\\f'],
-  ['\n', '\\n'],
-  ['\r', '\\r'],
-  ['\t', '\\t'],
-  ['\v', '\\v'],
-  ['"', '\\"'],
-  ['\\', '\\\\'],
-]);
-/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
-
-const escapeChar = (ch: string): string => {
-  const cp = ch.codePointAt(0) ?? 0;
-  const short = SHORT_ESCAPES.get(ch);
-  if (short !== undefined) return short;
-  // Prometheus rejects a literal U+FFFD in a string ("invalid UTF-8 rune"); a lone surrogate
-  // would be sent as U+FFFD. Both become the escape.
-  if (cp === 0xfffd || (cp >= 0xd800 && cp < 0xe000)) return '\\ufffd';
-  if (PRINTABLE.test(ch)) return ch;
-  if (cp < 0x80) return `\\x${hex(cp, 2)}`;
-  return cp < 0x10000 ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
-};
 
 /**
  * A PromQL double-quoted string literal for any string, in place of upstream's Go `%q`: the same
@@ -46,9 +21,8 @@ const escapeChar = (ch: string): string => {
  */
 export const quoteLabelValue = (value: string): string => {
   if (PLAIN.test(value)) return `"${value}"`;
-  let out = '"';
-  for (const ch of value) out += escapeChar(ch);
-  return `${out}"`;
+  // Go's %q keeps a literal U+FFFD (printable); PromQL rejects it, so it is escaped too.
+  return goQuote(value).replace(/\uFFFD/g, '\\ufffd');
 };
 
 /**

@@ -18,7 +18,7 @@ import {
   type Slot,
 } from './template-exec-core.ts';
 import { formatValue } from './template-print.ts';
-import { goQuote } from './template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 import { isInt, isList, isRecord, sortedKeys, truth, type Value } from './template-value.ts';
 
 /** Nesting limit of `template` calls (Go allows 100000; JS stacks are smaller). */

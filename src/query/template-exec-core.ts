@@ -4,7 +4,7 @@
  */
 import { TemplateError } from './template-error.ts';
 import { countNewlines } from './template-lex-core.ts';
-import { goQuote } from './template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 import type { Value } from './template-value.ts';
 
 /** Marks "no value piped in" (Go's `missingVal`), distinct from an invalid value. */

@@ -6,7 +6,7 @@
 import { ExecFailure } from './template-error.ts';
 import { sprint } from './template-print.ts';
 import { NO_FLAGS, formatArg } from './template-printf.ts';
-import { isPrint } from './template-quote.ts';
+import { isPrint } from '../go-quote.ts';
 import {
   byteLength,
   isInt,

@@ -13,7 +13,7 @@ import {
   type LexState,
   type TokenKind,
 } from './template-lex-core.ts';
-import { goQuote } from './template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 
 const KEYWORDS = new Set([
   'block',

@@ -4,7 +4,7 @@
  * numbers. Each function throws a plain Error whose message is Go's ("invalid syntax",
  * `illegal number syntax: "1e"`); the parser turns it into a TemplateError.
  */
-import { goQuote } from './template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 
 const SIMPLE: Readonly<Record<string, number>> = {
   a: 7,

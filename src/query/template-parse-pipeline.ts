@@ -12,7 +12,7 @@ import {
 } from './template-ast.ts';
 import type { Token, TokenKind } from './template-lex-core.ts';
 import { parseNumber, unquoteChar, unquoteString } from './template-literals.ts';
-import { goQuote } from './template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 
 /** What the pipeline functions need from the parser: a token cursor, errors and scopes. */
 export interface ParserCore {

@@ -9,7 +9,7 @@ import { TemplateError } from './template-error.ts';
 import type { Token, TokenKind } from './template-lex-core.ts';
 import { lex } from './template-lex.ts';
 import { pipeline, type ParserCore } from './template-parse-pipeline.ts';
-import { goQuote } from './template-quote.ts';
+import { goQuote } from '../go-quote.ts';
 import { unquoteString } from './template-literals.ts';
 
 type Marker = { readonly kind: 'end' | 'else' };

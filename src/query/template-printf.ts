@@ -9,7 +9,7 @@
  */
 import { formatExp, formatFixed, formatFloatG, nonFinite } from './template-float.ts';
 import { formatValue } from './template-print.ts';
-import { goQuote, goQuoteRune } from './template-quote.ts';
+import { goQuote, goQuoteRune } from '../go-quote.ts';
 import {
   StructValue,
   isInt,

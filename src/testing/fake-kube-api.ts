@@ -13,7 +13,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { parseLabelSelector } from '../kubernetes/label-selector.ts';
 import { API_GROUPS, API_VERSIONS, CORE_V1, GROUP_VERSIONS } from './fake-kube-discovery.ts';
-import { selectorMatches } from './fake-label-match.ts';
+import { labelsMatch } from '../kubernetes/label-match.ts';
 
 export interface FakeObject {
   readonly name: string;
@@ -132,7 +132,7 @@ const listResponse = (
   const selectorText = req.query['labelSelector'] ?? '';
   try {
     const selector = parseLabelSelector(selectorText);
-    selected = selected.filter((s) => selectorMatches(selector, s.object.labels ?? {}));
+    selected = selected.filter((s) => labelsMatch(selector, s.object.labels ?? {}));
   } catch (err) {
     sendJson(
       res,

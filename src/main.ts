@@ -15,8 +15,11 @@ import {
   usage,
   validateOptions,
   validateOptionsWithConfig,
+  type LintOptions,
   type Options,
 } from './options.ts';
+import { formatLintReport, lintLoaded } from './lint.ts';
+import { readConfig } from './rules-state.ts';
 import { startAdapter } from './adapter.ts';
 
 const fail = (message: string, code: number): never => {
@@ -58,6 +61,19 @@ const serve = async (options: Options): Promise<void> => {
   }
 };
 
+/** Exit 0 when the config has no errors (warnings allowed), 1 otherwise. */
+const lint = async (options: LintOptions): Promise<void> => {
+  try {
+    const report = lintLoaded(await readConfig(options.configFile, options.rateIntervalMs));
+    process.stdout.write(`${formatLintReport(report)}\n`);
+    process.exitCode = report.errors.length > 0 ? 1 : 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stdout.write(`${formatLintReport({ errors: err.problems, warnings: [] })}\n`);
+    process.exitCode = 1;
+  }
+};
+
 const main = async (argv: readonly string[]): Promise<void> => {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -79,6 +95,9 @@ const main = async (argv: readonly string[]): Promise<void> => {
       process.stdout.write(
         renderConfigYaml(defaultConfig(parsed.options.rateIntervalMs, parsed.options.labelPrefix)),
       );
+      return;
+    case 'lint':
+      await lint(parsed.options);
       return;
     case 'serve':
       await serve(parsed.options);

@@ -176,3 +176,14 @@ export const CONFIG_GEN_FLAGS: readonly FlagSpec[] = [
     'Period of time used to calculate rate metrics from cumulative metrics',
   ),
 ];
+
+/** `lint`: check a config offline, against the standard Kubernetes resources (an addition). */
+export const LINT_FLAGS: readonly FlagSpec[] = [
+  str(
+    'config',
+    'configFile',
+    '',
+    'Configuration file to check (default: the built-in default rules)',
+  ),
+  dur('rate-interval', 'rateIntervalMs', 5 * M, 'rate window of the built-in default rules'),
+];

@@ -5,7 +5,7 @@
  */
 import type { AdapterConfig } from './config/types.ts';
 import type { FlagSpec } from './options-flag-spec.ts';
-import { CONFIG_GEN_FLAGS, SERVE_FLAGS } from './options-flags.ts';
+import { CONFIG_GEN_FLAGS, LINT_FLAGS, SERVE_FLAGS } from './options-flags.ts';
 import { scanFlags } from './options-parse.ts';
 import { formatUsage } from './options-usage.ts';
 import type { FlagValue, NamedCertKey } from './options-values.ts';
@@ -86,6 +86,12 @@ export interface ConfigGenOptions {
   readonly labelPrefix: string;
 }
 
+/** `lint` (an addition): the config to check offline. */
+export interface LintOptions {
+  readonly configFile: string;
+  readonly rateIntervalMs: number;
+}
+
 /** What the command line asks for. `args` are positional arguments (ignored upstream). */
 export type ParsedArgs =
   | {
@@ -99,6 +105,7 @@ export type ParsedArgs =
       readonly options: ConfigGenOptions;
       readonly args: readonly string[];
     }
+  | { readonly command: 'lint'; readonly options: LintOptions; readonly args: readonly string[] }
   | { readonly command: 'help'; readonly usage: string };
 
 const collect = (specs: readonly FlagSpec[], given: ReadonlyMap<string, FlagValue>) => {
@@ -126,6 +133,12 @@ const deepFreeze = <T>(value: T): T => {
  * `validateOptions` on the result before use.
  */
 export const parseArgs = (argv: readonly string[]): ParsedArgs => {
+  if (argv[0] === 'lint') {
+    const scan = scanFlags(LINT_FLAGS, argv.slice(1));
+    if (scan.kind === 'help') return { command: 'help', usage: usage('lint') };
+    const options = collect(LINT_FLAGS, scan.values).top as unknown as LintOptions;
+    return { command: 'lint', options: Object.freeze(options), args: scan.args };
+  }
   const configGen = argv[0] === 'config-gen';
   const specs = configGen ? CONFIG_GEN_FLAGS : SERVE_FLAGS;
   const scan = scanFlags(specs, configGen ? argv.slice(1) : argv);
@@ -144,13 +157,21 @@ export const parseArgs = (argv: readonly string[]): ParsedArgs => {
 };
 
 /** The usage text (flags, types, defaults) for the server or `config-gen`. */
-export const usage = (command: 'serve' | 'config-gen' = 'serve'): string =>
-  command === 'serve'
-    ? formatUsage('Usage:\n  adapter [flags]\n  adapter config-gen [flags]', SERVE_FLAGS)
-    : formatUsage(
-        'Generate a config that produces the same functionality as the legacy discovery rules.\n\nUsage:\n  adapter config-gen [flags]',
-        CONFIG_GEN_FLAGS,
-      );
+export const usage = (command: 'serve' | 'config-gen' | 'lint' = 'serve'): string =>
+  command === 'lint'
+    ? formatUsage(
+        'Check a config offline (schema, regexes, templates, PromQL, resource names) against the\nstandard Kubernetes resources, and warn about rules that cannot work.\n\nUsage:\n  adapter lint --config=FILE',
+        LINT_FLAGS,
+      )
+    : command === 'serve'
+      ? formatUsage(
+          'Usage:\n  adapter [flags]\n  adapter config-gen [flags]\n  adapter lint --config=FILE',
+          SERVE_FLAGS,
+        )
+      : formatUsage(
+          'Generate a config that produces the same functionality as the legacy discovery rules.\n\nUsage:\n  adapter config-gen [flags]',
+          CONFIG_GEN_FLAGS,
+        );
 
 const TLS_VERSIONS = ['VersionTLS10', 'VersionTLS11', 'VersionTLS12', 'VersionTLS13'];
 

@@ -46,7 +46,9 @@ const server = createServer((req, res) => {
 
 server.keepAliveTimeout = 5_000;
 server.listen(port, host, () => {
-  process.stdout.write(`${JSON.stringify({ msg: 'cpu-burner listening', host, port, ...state })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ msg: 'cpu-burner listening', host, port, ...state })}\n`,
+  );
 });
 const stop = () => {
   clearInterval(timer);

@@ -1,4 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,4 +97,44 @@ export const stopChild = async (child: ChildProcess | undefined): Promise<void> 
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+};
+
+/** Why an e2e on the local cluster cannot run here (SKIP_E2E=1, not root, no nsenter), else undefined. */
+export const e2eSkipReason = (): string | undefined => {
+  if (process.env.SKIP_E2E === '1') return 'SKIP_E2E=1';
+  if (process.getuid?.() !== 0)
+    return 'needs root (network namespaces, bind mounts) for the local cluster';
+  if (!existsSync('/usr/bin/nsenter') && !existsSync('/bin/nsenter'))
+    return 'nsenter (util-linux) missing';
+  return undefined;
+};
+
+/** What the processes of one pod use, read from /proc directly (not through the node agent). */
+export interface PodProcessUsage {
+  readonly pids: readonly number[];
+  /** Sum of VmRSS, bytes (what `ps -o rss` shows). */
+  readonly rssBytes: number;
+  /** Sum of utime+stime, seconds (100 clock ticks per second). */
+  readonly cpuSeconds: number;
+}
+
+/**
+ * Usage of every process in a pod's network namespace `<bridge>-<uid>` (where the node agent runs
+ * all of a pod's containers). Processes that exit while being read count as zero.
+ */
+export const podProcessUsage = async (bridge: string, uid: string): Promise<PodProcessUsage> => {
+  const out = await run('ip', ['netns', 'pids', `${bridge}-${uid}`], {});
+  const pids = out.split(/\s+/).filter(Boolean).map(Number);
+  let rssBytes = 0;
+  let cpuSeconds = 0;
+  for (const pid of pids) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    rssBytes += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name start at field 3: utime (14) and stime (15) are [11] and [12].
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11] ?? 0) + Number(f[12] ?? 0);
+    if (Number.isFinite(ticks)) cpuSeconds += ticks / 100;
+  }
+  return { pids, rssBytes, cpuSeconds };
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseQuantity, pollUntil } from './poll.ts';
+import { createTimeline, parseQuantity, pollUntil } from './poll.ts';
 
 test('parseQuantity reads the suffixes the metrics APIs use', () => {
   const table: [string, number][] = [
@@ -38,4 +38,13 @@ test('pollUntil returns the accepted value, or the last one on timeout', async (
   );
   assert.equal(failing.ok, false);
   assert.match(String(failing.lastError), /nope/);
+});
+
+test('createTimeline prints notes in time order, relative to the start', () => {
+  const start = Date.parse('2025-01-02T03:04:05Z');
+  const tl = createTimeline(start);
+  tl.note('second', start + 12_300);
+  tl.note('first', start + 1000);
+  assert.deepEqual(tl.lines(), ['+   1.0s  03:04:06Z  first', '+  12.3s  03:04:17Z  second']);
+  assert.equal(tl.entries.length, 2);
 });

@@ -4,21 +4,17 @@
  * HTTPS server. `done` settles after `signal` aborts and everything has stopped.
  */
 import type { AdapterConfig } from './config/types.ts';
+import { firstResourceMap, kubeClientFor, prometheusClientFor } from './adapter-clients.ts';
 import { createHealthSource } from './adapter-health.ts';
 import type { ApiGroup } from './api/api-group.ts';
 import { createApp } from './api/app.ts';
 import { resourceMetricsGroup } from './api/resource-metrics.ts';
 import { startServer } from './api/serve.ts';
 import { createRelister, sleep } from './discovery/relister.ts';
-import { createKubeClient, type KubeClient } from './kubernetes/client.ts';
 import { discoverResources } from './kubernetes/discovery.ts';
-import { inClusterConfig, loadKubeconfig } from './kubernetes/kubeconfig.ts';
 import { createNodeInformer, createRunningPodInformer } from './kubernetes/metadata-informers.ts';
-import type { ResourceMap } from './kubernetes/types.ts';
 import type { Logger } from './log.ts';
 import type { Options } from './options.ts';
-import { createPrometheusClient } from './prometheus/client.ts';
-import { parseHeaderArgs } from './prometheus/headers.ts';
 import { coalescedListing, coalescedQueries } from './provider/coalesced.ts';
 import { createCustomProvider } from './provider/custom.ts';
 import { createExternalProvider } from './provider/external.ts';
@@ -40,38 +36,6 @@ export interface RunningAdapter {
   readonly done: Promise<void>;
 }
 
-/** Initial discovery must succeed; it is retried for a while (the apiserver may be starting). */
-const firstResourceMap = async (kube: KubeClient, ctx: AdapterContext): Promise<ResourceMap> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const found = await discoverResources(kube, ctx.signal);
-      if (found.failedGroups.length > 0) {
-        ctx.logger.info(
-          'some API groups could not be discovered',
-          { groups: found.failedGroups },
-          1,
-        );
-      }
-      return found.map;
-    } catch (err) {
-      if (attempt >= 10 || ctx.signal.aborted)
-        throw new Error('unable to discover cluster resources', { cause: err });
-      ctx.logger.error('resource discovery failed; retrying', { attempt, err });
-      await sleep(Math.min(1000 * 2 ** attempt, 10_000), ctx.signal);
-    }
-  }
-};
-
-const kubeClientFor = (options: Options): KubeClient =>
-  createKubeClient(
-    options.listerKubeconfig === '' ? inClusterConfig() : loadKubeconfig(options.listerKubeconfig),
-    {
-      qps: options.clientQps,
-      burst: options.clientBurst,
-      userAgent: `k8s-prometheus-adapter/${VERSION}`,
-    },
-  );
-
 export const startAdapter = async (
   options: Options,
   ctx: AdapterContext,
@@ -89,23 +53,7 @@ export const startAdapter = async (
   );
 
   const metrics = createSelfMetrics({ processMetrics: true });
-  const prometheus = createPrometheusClient({
-    baseUrl: options.prometheusUrl,
-    verb: options.prometheusVerb,
-    headers: parseHeaderArgs(options.prometheusHeaders),
-    caFile: options.prometheusCaFile,
-    clientCertFile: options.prometheusClientTlsCertFile,
-    clientKeyFile: options.prometheusClientTlsKeyFile,
-    tokenFile: options.prometheusTokenFile,
-    basicAuthFile: options.prometheusBasicAuthFile,
-    authConfig: options.prometheusAuthConfig,
-    inCluster: options.prometheusAuthInCluster,
-    observe: metrics.observePrometheusRequest,
-    timeoutMs: 60_000,
-    onRequest: (method, url, status, ms) => {
-      logger.info('prometheus request', { method, url, status, ms }, 6);
-    },
-  });
+  const prometheus = prometheusClientFor(options, metrics, logger);
 
   const queries = coalescedQueries(prometheus, options.coalesceWindowMs, (shared) => {
     metrics.countCoalesced('query', shared);
@@ -125,8 +73,9 @@ export const startAdapter = async (
     observer: metrics.relist,
   });
 
+  // --discovery-interval=0 (upstream's default) means: never refresh.
   const refreshResources = async (): Promise<void> => {
-    while (!signal.aborted) {
+    while (!signal.aborted && options.discoveryIntervalMs > 0) {
       await sleep(options.discoveryIntervalMs, signal);
       if (signal.aborted) return;
       try {
@@ -175,7 +124,7 @@ export const startAdapter = async (
       ? {
           external: createExternalProvider({
             index: () => relister.current(),
-            prometheus,
+            prometheus: queries,
             now: Date.now,
             logger,
           }),
@@ -202,10 +151,7 @@ export const startAdapter = async (
     logger,
     serverAddress: `:${options.securePort}`,
     onRequest: (r) => {
-      metrics.countRequest(
-        r.attributes && 'group' in r.attributes ? String(r.attributes.group) : '',
-        r.code,
-      );
+      metrics.countRequest(r.attributes?.apiGroup ?? '', r.code);
     },
   });
 

@@ -185,5 +185,13 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
       res.body,
       /prometheus_adapter_metrics_indexed\{api="custom.metrics.k8s.io"\} [1-9]/,
     );
+    assert.match(
+      res.body,
+      /prometheus_adapter_api_requests_total\{group="custom.metrics.k8s.io",code="200"\} [1-9]/,
+    );
+    assert.match(
+      res.body,
+      /prometheus_adapter_coalesced_lookups_total\{what="query",shared="false"\} [1-9]/,
+    );
   });
 });

@@ -299,6 +299,7 @@ describe('identify hook', () => {
       assert.equal(peers[0]?.headers['x-remote-user'], 'jane');
       assert.deepEqual(peers[0]?.headers['x-remote-group'], ['a', 'b']);
       assert.equal(seen[0]?.headers['x-remote-user'], undefined);
+      assert.deepEqual(seen[0]?.headers['x-remote-group'], ['a', 'b']);
       assert.deepEqual(seen[0]?.identity, { name: 'front-proxy-user', groups: [] });
       await h1(server.port, '/');
       assert.deepEqual(chains[1], []);

@@ -229,6 +229,35 @@ describe('createAuthenticator (the union)', () => {
     assert.equal(reads, 1);
   });
 
+  it('on one connection, follows the identity headers from request to request', async () => {
+    const authenticate = createAuthenticator({ config: () => w.config });
+    const connection = {};
+    const as = async (headers: HeaderInput) =>
+      (await authenticate(request(w.certs.proxy, headers, connection))).result;
+    const alice = await as(proxied);
+    const again = await as({ ...proxied, accept: ['*/*'] });
+    const bob = await as({ ...proxied, 'x-remote-user': ['bob'] });
+    const none = await as({ 'x-remote-group': ['g1'] });
+    assert.ok(alice.kind === 'authenticated' && again.kind === 'authenticated');
+    assert.equal(again.user, alice.user, 'one user object for repeated headers');
+    assert.deepEqual(bob.kind === 'authenticated' && bob.user.name, 'bob');
+    // Without a username the proxy certificate is tried as a client certificate, and fails.
+    assert.equal(none.kind, 'rejected');
+  });
+
+  it("hands a connection's client-certificate user out as one object", async () => {
+    const authenticate = createAuthenticator({ config: () => w.config });
+    const connection = {};
+    const first = await authenticate(request(w.certs.alice, {}, connection));
+    const second = await authenticate(request(w.certs.alice, {}, connection));
+    assert.deepEqual(first.result, {
+      kind: 'authenticated',
+      user: { name: 'alice', groups: ['dev', 'system:authenticated'], extra: {} },
+    });
+    assert.ok(second.result.kind === 'authenticated' && first.result.kind === 'authenticated');
+    assert.equal(second.result.user, first.result.user);
+  });
+
   it('does not add system:authenticated twice', async () => {
     const authenticate = createAuthenticator({ config: () => w.config });
     const { result } = await authenticate(

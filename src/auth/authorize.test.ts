@@ -265,6 +265,19 @@ describe('createAuthorizer', () => {
     assert.equal(state.calls.length, 3);
   });
 
+  it('tells apart fields that only differ in where one ends, and users by every field', async () => {
+    const { state, authorize } = setup(() => Promise.resolve(status(true)));
+    await authorize(HPA, resource({ namespace: 'a', resource: 'bc' }));
+    await authorize(HPA, resource({ namespace: 'ab', resource: 'c' }));
+    await authorize({ ...HPA, groups: [...HPA.groups, 'x'] }, resource());
+    await authorize({ ...HPA, extra: { k: ['v'] } }, resource());
+    await authorize(HPA, resource());
+    assert.equal(state.calls.length, 5);
+    await authorize({ ...HPA }, resource({ namespace: 'ab', resource: 'c' }));
+    await authorize({ ...HPA, groups: [...HPA.groups, 'x'] }, resource());
+    assert.equal(state.calls.length, 5);
+  });
+
   it('a failed review is an error (500), logged and not cached', async () => {
     let fail = true;
     const { state, authorize } = setup(() =>

@@ -7,11 +7,7 @@
  */
 import type { HeaderInput } from './headers.ts';
 import type { UserInfo } from './identity.ts';
-import {
-  identitySignature,
-  userFromHeaders,
-  type RequestHeaderConfig,
-} from './request-header.ts';
+import { identitySignature, userFromHeaders, type RequestHeaderConfig } from './request-header.ts';
 
 interface Entry {
   readonly config: RequestHeaderConfig;

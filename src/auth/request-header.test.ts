@@ -6,6 +6,7 @@ import type { PeerCertificates } from './peer-certs.ts';
 import {
   authenticateRequestHeader,
   identityHeaderNames,
+  identitySignature,
   userFromHeaders,
   type RequestHeaderConfig,
 } from './request-header.ts';
@@ -79,6 +80,11 @@ describe('userFromHeaders', () => {
       },
     },
     {
+      name: 'an extra named __proto__ is an ordinary key',
+      headers: { 'x-remote-user': ['a'], 'x-remote-extra-__proto__': ['p'] },
+      want: { name: 'a', groups: [], extra: Object.fromEntries([['__proto__', ['p']]]) },
+    },
+    {
       name: 'several prefixes',
       headers: { 'x-remote-user': ['a'], 'x-a-k': ['1'], 'x-b-k': ['2'] },
       config: { extraPrefixes: ['x-a-', 'x-b-'] },
@@ -108,6 +114,35 @@ describe('identityHeaderNames', () => {
     ]);
     assert.deepEqual(identityHeaderNames(headers, undefined), []);
   });
+  it('compares names lowercased, so whatever is read as identity is also stripped', () => {
+    const headers = { 'X-Remote-User': ['a'], 'X-Remote-Extra-MiXeD': ['v'], Accept: ['*/*'] };
+    assert.deepEqual(identityHeaderNames(headers, NAMES), [
+      'X-Remote-User',
+      'X-Remote-Extra-MiXeD',
+    ]);
+  });
+});
+
+describe('identitySignature', () => {
+  const of = (headers: HeaderInput): string =>
+    identitySignature(headers, identityHeaderNames(headers, NAMES));
+  it('ignores other headers and is stable', () => {
+    const a = { 'x-remote-user': ['u'], 'x-remote-group': ['g'], accept: ['1'] };
+    assert.equal(of(a), of({ ...a, accept: ['2'], 'user-agent': ['x'] }));
+  });
+  const pairs: readonly [string, HeaderInput, HeaderInput][] = [
+    ['user', { 'x-remote-user': ['a'] }, { 'x-remote-user': ['b'] }],
+    ['values split or joined', { 'x-remote-group': ['a', 'b'] }, { 'x-remote-group': ['a,b'] }],
+    ['value boundaries', { 'x-remote-group': ['ab', 'c'] }, { 'x-remote-group': ['a', 'bc'] }],
+    ['empty value', { 'x-remote-group': [''] }, { 'x-remote-group': [] }],
+    ['name and value', { 'x-remote-extra-a': ['1:b'] }, { 'x-remote-extra-a1': [':b'] }],
+    ['which header', { 'x-remote-user': ['a'] }, { 'x-remote-group': ['a'] }],
+  ];
+  for (const [name, a, b] of pairs) {
+    it(`tells apart: ${name}`, () => {
+      assert.notEqual(of(a), of(b));
+    });
+  }
 });
 
 const certs = (verdict: ChainVerdict | undefined): PeerCertificates & { calls: number } => {

@@ -120,7 +120,10 @@ export const authenticateRequestHeader = (
   headers: HeaderInput,
   certs: PeerCertificates,
   config: RequestHeaderConfig | undefined,
-  users: (headers: HeaderInput, config: RequestHeaderConfig) => UserInfo | undefined = userFromHeaders,
+  users: (
+    headers: HeaderInput,
+    config: RequestHeaderConfig,
+  ) => UserInfo | undefined = userFromHeaders,
 ): AuthnStep => {
   if (config === undefined || !certs.present) return SKIP;
   const verdict = certs.verify(config.ca);

@@ -2,6 +2,7 @@
  * The modes the auth benchmark compares, with their in-process fakes (TokenReview and
  * SubjectAccessReview answer at once; the caches make them irrelevant once warm).
  */
+import { createApp, type App } from '../api/app.ts';
 import type { CustomMetricsProvider, CustomMetricValue } from '../api/provider.ts';
 import type { Identify } from '../api/serve-handler.ts';
 import { createAuthenticator } from '../auth/authenticate.ts';
@@ -9,7 +10,7 @@ import { requestHeaderConfigOf } from '../auth/authn-config.ts';
 import { createAuthorizer } from '../auth/authorize.ts';
 import { parseCaBundle } from '../auth/cert-chain.ts';
 import { issue, issueCa, type TestCert } from '../auth/pki.test-support.ts';
-import { identifyWith } from '../auth/serving-hooks.ts';
+import { authorizeWith, identifyWith } from '../auth/serving-hooks.ts';
 import type { Authorizer } from '../auth/authorize.ts';
 import { createTokenAuthenticator } from '../auth/token.ts';
 import { silentLogger } from '../log.ts';
@@ -30,6 +31,17 @@ export const provider = (): CustomMetricsProvider => {
     getBySelector: () => Promise.resolve(values),
   };
 };
+
+/** The app a mode serves: the 10-pod provider, with the mode's authorizer if any. */
+export const appFor = (mode: Mode): App =>
+  createApp({
+    custom: provider(),
+    health: { readyChecks: () => ({}), liveChecks: () => ({}) },
+    ...(mode.authorize === undefined ? {} : { authorize: authorizeWith(mode.authorize) }),
+    now: () => new Date(),
+    version: { gitVersion: 'bench' },
+    logger: silentLogger(),
+  });
 
 /** One way of serving: how requests are identified and authorized, and what the client sends. */
 export interface Mode {
@@ -85,7 +97,12 @@ export const modes = async (): Promise<Mode[]> => {
   return [
     { name: 'trusted identity', identify: trusted, authorize: undefined, client: viaProxy },
     // The baseline once more, on its own server: how far apart two identical modes measure.
-    { name: 'trusted identity (control)', identify: trusted, authorize: undefined, client: viaProxy },
+    {
+      name: 'trusted identity (control)',
+      identify: trusted,
+      authorize: undefined,
+      client: viaProxy,
+    },
     {
       name: 'front-proxy authn + SAR (warm)',
       identify: identifyWith(authenticate),

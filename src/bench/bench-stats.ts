@@ -74,7 +74,9 @@ export const summarize = (
       reqPerSec: spreadOf(own.map((s) => s.reqPerSec)),
       ratio: spreadOf(perRound(samples, mode, baseline, (o, b) => o.reqPerSec / b.reqPerSec)),
       serverCpuUs: spreadOf(own.map((s) => s.serverCpuUs)),
-      cpuRatio: spreadOf(perRound(samples, mode, baseline, (o, b) => b.serverCpuUs / o.serverCpuUs)),
+      cpuRatio: spreadOf(
+        perRound(samples, mode, baseline, (o, b) => b.serverCpuUs / o.serverCpuUs),
+      ),
       clientCpuUs: spreadOf(own.map((s) => s.clientCpuUs)),
     };
   });

@@ -1,8 +1,8 @@
 /**
  * The requestheader CA bundle of `kube-system/extension-apiserver-authentication`, read and
- * patched with kubectl. Note: the kube-apiserver's cluster-authentication-trust controller watches
- * this ConfigMap and merges its own CAs back into it at once, so a CA can be added and later
- * removed again, but the apiserver's own front-proxy CA can never be taken out of it.
+ * patched with kubectl. Note: the kube-apiserver's cluster-authentication-trust controller merges
+ * its own CAs back into this ConfigMap when it is created or deleted and once a minute, so the
+ * apiserver's front-proxy CA can be taken out of it only for (at most) a minute.
  */
 import type { Kubectl } from './security-cluster.ts';
 

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AdapterTarget } from './direct-client.ts';
+import type { AdapterTarget, DirectReply } from './direct-client.ts';
 import { run } from './local-cluster.ts';
 
 /** The kubectl of one cluster (binary and environment with its KUBECONFIG). */
@@ -36,6 +36,25 @@ export const NOT_FOUND = `the server could not find the metric ${METRIC} for pod
 export const forbiddenMessage = (user: string): string =>
   `pods.${GROUP} "*" is forbidden: User "${user}" cannot get resource "pods/${METRIC}" ` +
   `in API group "${GROUP}" in the namespace "default"`;
+
+const status = (code: number, reason: string, message: string, details?: object) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message,
+  reason,
+  ...(details === undefined ? {} : { details }),
+  code,
+});
+/** The adapter's 401 body (spec §6.7). */
+export const UNAUTHORIZED = status(401, 'Unauthorized', 'Unauthorized');
+/** The adapter's 403 body for `user` asking METRIC_PATH (spec §6.7). */
+export const forbidden = (user: string) =>
+  status(403, 'Forbidden', forbiddenMessage(user), { name: '*', group: GROUP, kind: 'pods' });
+/** The adapter's 404 for METRIC_PATH: authentication and authorization passed. */
+export const isNotFound = (r: DirectReply) =>
+  r.status === 404 && (r.json as { message?: string } | undefined)?.message === NOT_FOUND;
 
 /**
  * The test's identities: ServiceAccounts `sec/{reader,nobody,grantee}` and a Role allowing `get`

@@ -206,6 +206,26 @@ describe(
       metricListedAt = Date.now();
     });
 
+    step('a user without RBAC gets 403 through the aggregator', MIN, async () => {
+      // The HPA controller's ServiceAccount is bound to custom-metrics-getter: it reads the metric.
+      const hpa = 'system:serviceaccount:kube-system:horizontal-pod-autoscaler';
+      await kubectl('get', '--raw', METRIC, `--as=${hpa}`);
+      // The kube-apiserver's own RBAC check refuses this user before proxying (same wording as the
+      // adapter's); the adapter's own refusals are shown in security.e2e.test.ts.
+      const user = 'walkthrough-no-rbac';
+      const refused = await kubectl('get', '--raw', METRIC, `--as=${user}`).then(
+        (out) => `unexpected success: ${out}`,
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      );
+      assert.ok(
+        refused.includes(
+          `Error from server (Forbidden): pods.custom.metrics.k8s.io "*" is forbidden: User "${user}" ` +
+            'cannot get resource "pods/http_requests" in API group "custom.metrics.k8s.io" in the namespace "default"',
+        ),
+        refused,
+      );
+    });
+
     step('the metric is about 0 at rest', 2 * MIN, async (t) => {
       // rate() needs two samples in its 30s window: the first value can lag discovery by a scrape.
       const r = await pollUntil(metricValues, (v) => v.length > 0, { timeoutMs: 90_000 });
@@ -286,12 +306,6 @@ describe(
       const r = await settlesAt(t, 1, 5 * MIN, 10_000);
       t.diagnostic(`back to 1 after ${r.seconds}s; history ${r.history.join(' → ')}`);
       assert.ok(r.ok, `did not scale back to 1: history ${r.history.join(' → ')}`);
-    });
-
-    test('a user without RBAC gets 403 through the aggregator', (t) => {
-      t.skip(
-        'pending security issue #4 (adapter authorization via SubjectAccessReview); re-enable when it lands',
-      );
     });
   },
 );

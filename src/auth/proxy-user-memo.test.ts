@@ -38,7 +38,14 @@ describe('createProxyUserMemo', () => {
     { name: 'a group less', headers: { ...alice, 'x-remote-group': ['g1'] } },
     { name: 'groups joined', headers: { ...alice, 'x-remote-group': ['g1,g2'] } },
     { name: 'an extra more', headers: { ...alice, 'x-remote-extra-a': ['1'] } },
+    { name: 'groups split otherwise', headers: { ...alice, 'x-remote-group': ['g', '1g2'] } },
+    { name: 'an empty group', headers: { ...alice, 'x-remote-group': ['g1', 'g2', ''] } },
+    { name: 'a single value', headers: { ...alice, 'x-remote-group': 'g1' } },
     { name: 'no user', headers: { 'x-remote-group': ['g1', 'g2'] } },
+    {
+      name: 'the user in another header',
+      headers: { 'x-remote-group': ['g1', 'g2'], 'x-remote-extra-user': ['alice'] },
+    },
   ];
   for (const c of changes) {
     it(`reads the headers again after a change: ${c.name}`, () => {
@@ -52,6 +59,18 @@ describe('createProxyUserMemo', () => {
       assert.deepEqual(next, fresh);
     });
   }
+
+  it('does not depend on the previous request keeping its header values', () => {
+    const memo = createProxyUserMemo();
+    const cfg = config();
+    const connection = {};
+    const groups = ['g1', 'g2'];
+    const first = read(memo, connection, { ...alice, 'x-remote-group': groups }, cfg);
+    groups.push('system:masters');
+    const next = read(memo, connection, { ...alice, 'x-remote-group': groups }, cfg);
+    assert.notEqual(next, first);
+    assert.deepEqual(next?.groups, ['g1', 'g2', 'system:masters']);
+  });
 
   it('remembers nothing across connections, configs, or without a connection', () => {
     const memo = createProxyUserMemo();

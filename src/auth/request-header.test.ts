@@ -6,7 +6,6 @@ import type { PeerCertificates } from './peer-certs.ts';
 import {
   authenticateRequestHeader,
   identityHeaderNames,
-  identitySignature,
   userFromHeaders,
   type RequestHeaderConfig,
 } from './request-header.ts';
@@ -121,28 +120,6 @@ describe('identityHeaderNames', () => {
       'X-Remote-Extra-MiXeD',
     ]);
   });
-});
-
-describe('identitySignature', () => {
-  const of = (headers: HeaderInput): string =>
-    identitySignature(headers, identityHeaderNames(headers, NAMES));
-  it('ignores other headers and is stable', () => {
-    const a = { 'x-remote-user': ['u'], 'x-remote-group': ['g'], accept: ['1'] };
-    assert.equal(of(a), of({ ...a, accept: ['2'], 'user-agent': ['x'] }));
-  });
-  const pairs: readonly [string, HeaderInput, HeaderInput][] = [
-    ['user', { 'x-remote-user': ['a'] }, { 'x-remote-user': ['b'] }],
-    ['values split or joined', { 'x-remote-group': ['a', 'b'] }, { 'x-remote-group': ['a,b'] }],
-    ['value boundaries', { 'x-remote-group': ['ab', 'c'] }, { 'x-remote-group': ['a', 'bc'] }],
-    ['empty value', { 'x-remote-group': [''] }, { 'x-remote-group': [] }],
-    ['name and value', { 'x-remote-extra-a': ['1:b'] }, { 'x-remote-extra-a1': [':b'] }],
-    ['which header', { 'x-remote-user': ['a'] }, { 'x-remote-group': ['a'] }],
-  ];
-  for (const [name, a, b] of pairs) {
-    it(`tells apart: ${name}`, () => {
-      assert.notEqual(of(a), of(b));
-    });
-  }
 });
 
 const certs = (verdict: ChainVerdict | undefined): PeerCertificates & { calls: number } => {

@@ -94,22 +94,6 @@ export const identityHeaderNames = (
   return names;
 };
 
-const field = (s: string): string => `${s.length}:${s}`;
-
-/**
- * The identity headers `names` (from `identityHeaderNames`) with their values, length-prefixed:
- * two requests with the same signature name the same user under the same config.
- */
-export const identitySignature = (headers: HeaderInput, names: readonly string[]): string => {
-  let signature = '';
-  for (const name of names) {
-    const values = valuesOf(headers, name);
-    signature += `${field(name)}${values.length};`;
-    for (const value of values) signature += field(value);
-  }
-  return signature;
-};
-
 /**
  * Authenticates by front-proxy headers. `skip` without a config or a client certificate, or when
  * no username header is set; `error` when the certificate does not verify against the

@@ -103,9 +103,8 @@ export const createAuthenticator = (options: AuthenticatorOptions): Authenticato
     const config = options.config();
     const strip = identityHeaderNames(req.headers, config.requestHeader ?? DEFAULT_HEADER_NAMES);
     const taken = certSteps(req, config, strip);
-    if (taken.length === 2 && taken[1]?.kind !== 'authenticated' && options.token) {
-      taken.push(await options.token(req.headers));
-    }
+    const byCertificate = taken.some((step) => step.kind === 'authenticated');
+    if (!byCertificate && options.token !== undefined) taken.push(await options.token(req.headers));
     const result = outcomeOf(taken, authenticated);
     if (result.kind === 'rejected') {
       options.log?.error('Unable to authenticate the request', { reason: result.reason });

@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import type { SubjectAccessReviewSpec, SubjectAccessReviewStatus } from '../kubernetes/reviews.ts';
 import { compileAlwaysAllowPaths } from './always-allow-paths.ts';
 import { SYSTEM_MASTERS, type UserInfo } from './identity.ts';
+import { createReviewCacheKey } from './review-cache-key.ts';
 import { createTtlCache } from './ttl-cache.ts';
 
 /**
@@ -31,8 +32,25 @@ export type Decision =
   | { readonly kind: 'denied'; readonly reason: string }
   | { readonly kind: 'error'; readonly error: Error };
 
-/** Decides whether `user` may do what `attrs` describe. Never rejects. */
-export type Authorizer = (user: UserInfo, attrs: AuthorizationAttributes) => Promise<Decision>;
+/**
+ * Decides whether `user` may do what `attrs` describe: at once when the answer is known
+ * (`system:masters`, an always-allowed path, a cached review), else once the review is back.
+ * Never throws or rejects.
+ */
+export type Authorizer = (
+  user: UserInfo,
+  attrs: AuthorizationAttributes,
+) => Decision | Promise<Decision>;
+
+const ALLOWED: Decision = Object.freeze({ kind: 'allowed' });
+
+const decisionOf = (status: SubjectAccessReviewStatus): Decision => {
+  if (status.allowed && status.denied) {
+    const error = new Error('webhook subject access review returned both allow and deny response');
+    return { kind: 'error', error };
+  }
+  return status.allowed ? ALLOWED : { kind: 'denied', reason: status.reason };
+};
 
 const nonEmpty = <T extends Record<string, string>>(fields: T): Partial<T> =>
   Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== '')) as Partial<T>;
@@ -74,35 +92,6 @@ export interface AuthorizerOptions {
   readonly log: Logger;
 }
 
-/** The user's part of a cache key, unambiguous (JSON never holds a raw newline). */
-const userKey = (user: UserInfo): string =>
-  JSON.stringify([user.name, user.uid ?? '', user.groups, user.extra]);
-
-const field = (s: string): string => `${s.length}:${s}`;
-
-/** The attributes' part of a cache key, length-prefixed; `path` only matters for non-resource requests. */
-const attributesKey = (a: AuthorizationAttributes): string =>
-  `${a.isResourceRequest ? 'r' : `n${field(a.path)}`}${field(a.verb)}${field(a.apiGroup)}` +
-  `${field(a.apiVersion)}${field(a.namespace)}${field(a.resource)}${field(a.subresource)}` +
-  field(a.name);
-
-/**
- * Everything the SubjectAccessReview spec is made of, as one unambiguous string (cheaper than
- * the spec). The user's part is remembered per UserInfo object, as a cached token or a
- * connection's front-proxy identity hands the same object to every request.
- */
-const createCacheKey = (): ((user: UserInfo, attrs: AuthorizationAttributes) => string) => {
-  const byUser = new WeakMap<UserInfo, string>();
-  return (user, attrs) => {
-    let own = byUser.get(user);
-    if (own === undefined) {
-      own = userKey(user);
-      byUser.set(user, own);
-    }
-    return `${own}\n${attributesKey(attrs)}`;
-  };
-};
-
 /** Keys longer than this are not cached (upstream skips caching huge requester-chosen attributes). */
 const MAX_CACHED_KEY = 10_000;
 const DEFAULT_ALWAYS_ALLOW = ['/healthz', '/readyz', '/livez'];
@@ -113,44 +102,41 @@ export const createAuthorizer = (options: AuthorizerOptions): Authorizer => {
   const now = options.now ?? Date.now;
   const cache = createTtlCache<SubjectAccessReviewStatus>(options.maxEntries ?? 8192);
   const inFlight = new Map<string, Promise<SubjectAccessReviewStatus>>();
-  const cacheKey = createCacheKey();
+  const cacheKey = createReviewCacheKey();
 
+  /** One review per key at a time; its answer is cached (errors are not). */
   const review = (
+    key: string,
     user: UserInfo,
     attrs: AuthorizationAttributes,
   ): Promise<SubjectAccessReviewStatus> => {
-    const key = cacheKey(user, attrs);
-    const cached = cache.get(key, now());
-    if (cached !== undefined) return Promise.resolve(cached);
     let pending = inFlight.get(key);
-    if (pending === undefined) {
-      pending = options.review(subjectAccessReviewSpec(user, attrs)).then((status) => {
-        const ttl = status.allowed ? options.allowedTtlMs : options.deniedTtlMs;
-        if (key.length <= MAX_CACHED_KEY) cache.set(key, status, now(), ttl ?? 10_000);
-        return status;
-      });
-      const settled = pending.finally(() => inFlight.delete(key));
-      settled.catch(() => undefined);
-      inFlight.set(key, pending);
-    }
+    if (pending !== undefined) return pending;
+    const spec = subjectAccessReviewSpec(user, attrs);
+    pending = new Promise<SubjectAccessReviewStatus>((resolve) => {
+      resolve(options.review(spec));
+    }).then((status) => {
+      const ttl = status.allowed ? options.allowedTtlMs : options.deniedTtlMs;
+      if (key.length <= MAX_CACHED_KEY) cache.set(key, status, now(), ttl ?? 10_000);
+      return status;
+    });
+    const settled = pending.finally(() => inFlight.delete(key));
+    settled.catch(() => undefined);
+    inFlight.set(key, pending);
     return pending;
   };
 
-  return async (user, attrs) => {
-    if (user.groups.includes(SYSTEM_MASTERS)) return { kind: 'allowed' };
-    if (!attrs.isResourceRequest && alwaysAllowed(attrs.path)) return { kind: 'allowed' };
-    try {
-      const status = await review(user, attrs);
-      if (status.allowed && status.denied) {
-        const error = new Error(
-          'webhook subject access review returned both allow and deny response',
-        );
-        return { kind: 'error', error };
-      }
-      return status.allowed ? { kind: 'allowed' } : { kind: 'denied', reason: status.reason };
-    } catch (err) {
-      options.log.error('Failed to make webhook authorizer request', { error: err });
-      return { kind: 'error', error: err instanceof Error ? err : new Error(String(err)) };
-    }
+  const failed = (err: unknown): Decision => {
+    options.log.error('Failed to make webhook authorizer request', { error: err });
+    return { kind: 'error', error: err instanceof Error ? err : new Error(String(err)) };
+  };
+
+  return (user, attrs) => {
+    if (user.groups.includes(SYSTEM_MASTERS)) return ALLOWED;
+    if (!attrs.isResourceRequest && alwaysAllowed(attrs.path)) return ALLOWED;
+    const key = cacheKey(user, attrs);
+    const cached = cache.get(key, now());
+    if (cached !== undefined) return decisionOf(cached);
+    return review(key, user, attrs).then(decisionOf, failed);
   };
 };

@@ -21,6 +21,7 @@ export interface RequestHeaderConfig {
   readonly groupHeaders: readonly string[];
   readonly extraPrefixes: readonly string[];
 }
+
 /** `url.PathUnescape`, keeping the raw key when it is malformed. */
 const unescapeKey = (key: string): string => {
   try {

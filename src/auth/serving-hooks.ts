@@ -8,7 +8,7 @@ import type { Identity, UserInfo as ApiUser } from '../api/http-types.ts';
 import type { RequestAttributes } from '../api/request-info.ts';
 import type { Identify } from '../api/serve-handler.ts';
 import type { Authenticator } from './authenticate.ts';
-import type { Authorizer } from './authorize.ts';
+import type { Authorizer, Decision } from './authorize.ts';
 import { ANONYMOUS_USER, type UserInfo } from './identity.ts';
 
 /** `identify` for startServer: rejected credentials become `{rejected}` (→ 401). */
@@ -30,16 +30,18 @@ const userFor = (identity: Identity | undefined): UserInfo => {
   return hasExtra(identity) ? identity : { ...identity, extra: {} };
 };
 
+/** The app's form of a decision; an `error` decision rejects (the app answers 500). */
+const settle = (decision: Decision): Promise<AuthorizationDecision> => {
+  if (decision.kind === 'error') return Promise.reject(decision.error);
+  return Promise.resolve(
+    decision.kind === 'allowed' ? { allowed: true } : { allowed: false, reason: decision.reason },
+  );
+};
+
 /** `authorize` for createApp: a request without identity is judged as anonymous. */
 export const authorizeWith =
   (authorize: Authorizer) =>
-  async (
-    attrs: RequestAttributes,
-    identity: Identity | undefined,
-  ): Promise<AuthorizationDecision> => {
-    const decision = await authorize(userFor(identity), attrs);
-    if (decision.kind === 'error') throw decision.error;
-    return decision.kind === 'allowed'
-      ? { allowed: true }
-      : { allowed: false, reason: decision.reason };
+  (attrs: RequestAttributes, identity: Identity | undefined): Promise<AuthorizationDecision> => {
+    const decision = authorize(userFor(identity), attrs);
+    return decision instanceof Promise ? decision.then(settle) : settle(decision);
   };

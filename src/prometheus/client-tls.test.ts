@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestPki, type TestPki } from '../testing/test-pki.ts';
+import { createTestPki, type TestPki } from '../testing/pki-fixtures.ts';
 import { createPrometheusClient, type PrometheusClientOptions } from './client.ts';
 import { PrometheusConfigError, PrometheusError } from './errors.ts';
 

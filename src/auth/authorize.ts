@@ -3,6 +3,7 @@
  * `--authorization-always-allow-paths` (non-resource requests only); a SubjectAccessReview whose
  * allow and deny answers are cached separately.
  */
+import type { RequestAttributes } from '../api/request-info.ts';
 import type { Logger } from '../log.ts';
 import type { SubjectAccessReviewSpec, SubjectAccessReviewStatus } from '../kubernetes/reviews.ts';
 import { compileAlwaysAllowPaths } from './always-allow-paths.ts';
@@ -10,21 +11,8 @@ import { SYSTEM_MASTERS, type UserInfo } from './identity.ts';
 import { createReviewCacheKey } from './review-cache-key.ts';
 import { createTtlCache } from './ttl-cache.ts';
 
-/**
- * What is being asked (apiserver authorizer.Attributes). Structurally the same as
- * api/request-info.ts `RequestAttributes`, so a RequestInfo can be passed as is.
- */
-export interface AuthorizationAttributes {
-  readonly isResourceRequest: boolean;
-  readonly path: string;
-  readonly verb: string;
-  readonly apiGroup: string;
-  readonly apiVersion: string;
-  readonly namespace: string;
-  readonly resource: string;
-  readonly subresource: string;
-  readonly name: string;
-}
+/** What is being asked (apiserver authorizer.Attributes): the API layer's request attributes. */
+export type AuthorizationAttributes = RequestAttributes;
 
 /** The union's answer: `error` when the SubjectAccessReview could not be made (upstream: 500). */
 export type Decision =

@@ -3,6 +3,7 @@
  * for the adapter), an in-process fake kube API (the real cluster is the e2e test's business), and
  * the adapter binary itself (`dist/main.js`) started as a child process on a free port.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,11 @@ import { startPrometheus, type TestPrometheus } from '../testing/prometheus-serv
 import { startRecordingProxy, type RecordingProxy } from '../testing/recording-proxy.ts';
 import { createFakeKubeApi, type FakeKubeApi, type RunningFake } from '../testing/fake-kube-api.ts';
 
-export const ADAPTER_MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+const COMPILED_MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+/** How to start the adapter: the compiled binary, or the sources through tsx (`npx tsx --test`). */
+export const ADAPTER_ARGV: readonly string[] = existsSync(COMPILED_MAIN)
+  ? [COMPILED_MAIN]
+  : ['--import', 'tsx', fileURLToPath(new URL('../main.ts', import.meta.url))];
 export const SAMPLE_APP = fileURLToPath(
   new URL('../../examples/sample-app/main.js', import.meta.url),
 );
@@ -169,7 +174,7 @@ export const startAdapter = async (
   const nodeArgs = (process.env['ADAPTER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
   const proc = startProcess(process.execPath, [
     ...nodeArgs,
-    ADAPTER_MAIN,
+    ...ADAPTER_ARGV,
     `--secure-port=${port}`,
     '--bind-address=127.0.0.1',
     `--cert-dir=${join(env.dir, 'certs')}`,

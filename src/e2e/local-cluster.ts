@@ -2,7 +2,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The e2e cluster: its own state directory, ports, bridge and subnet, so it never touches a cluster
@@ -137,4 +139,36 @@ export const podProcessUsage = async (bridge: string, uid: string): Promise<PodP
     if (Number.isFinite(ticks)) cpuSeconds += ticks / 100;
   }
   return { pids, rssBytes, cpuSeconds };
+};
+
+const SCRIPTS = join(dirname(fileURLToPath(import.meta.url)), '../../scripts/cluster');
+
+/** Stops the slot's cluster and removes everything it made (idempotent). */
+export const clusterDown = (env: Record<string, string>): Promise<void> =>
+  runVisible('bash', [join(SCRIPTS, 'down.sh')], env);
+
+/** Starts the slot's cluster; binaries come from the cache (built on first use). */
+export const clusterUp = (env: Record<string, string>): Promise<void> =>
+  runVisible('bash', [join(SCRIPTS, 'up.sh')], env);
+
+/**
+ * The steps of one e2e suite run in order; after the first failure the rest are skipped (they
+ * would only cascade) and `failed()` tells the after-hook to dump diagnostics.
+ */
+export const stepRunner = () => {
+  let broken = false;
+  const step = (name: string, timeout: number, fn: (t: TestContext) => Promise<void>) =>
+    test(name, { timeout }, async (t) => {
+      if (broken) {
+        t.skip('an earlier step failed');
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        broken = true;
+        throw err;
+      }
+    });
+  return { step, failed: () => broken };
 };

@@ -8,10 +8,18 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { noteRescales, scaleOutAndIn, type Scenario } from './hpa-timeline.ts';
-import { e2eClusterEnv, e2eSkipReason, podProcessUsage, run, runVisible } from './local-cluster.ts';
+import {
+  clusterDown,
+  clusterUp,
+  e2eClusterEnv,
+  e2eSkipReason,
+  podProcessUsage,
+  run,
+  stepRunner,
+} from './local-cluster.ts';
 import {
   deployMetricsApis,
   kubectlJson,
@@ -113,33 +121,20 @@ describe(
   'metrics.k8s.io and external.metrics.k8s.io on a local cluster',
   { skip: e2eSkipReason() ?? false, timeout: 15 * MIN },
   () => {
-    let broken = false;
-    const step = (name: string, timeout: number, fn: (t: TestContext) => Promise<void>) =>
-      test(name, { timeout }, async (t) => {
-        if (broken) {
-          t.skip('an earlier step failed');
-          return;
-        }
-        try {
-          await fn(t);
-        } catch (err) {
-          broken = true;
-          throw err;
-        }
-      });
+    const { step, failed } = stepRunner();
 
     before(
       async () => {
         // A clean slate, then a fresh cluster; binaries come from the cache (built on first use).
-        await runVisible('bash', [join(REPO, 'scripts/cluster/down.sh')], ENV);
-        await runVisible('bash', [join(REPO, 'scripts/cluster/up.sh')], ENV);
+        await clusterDown(ENV);
+        await clusterUp(ENV);
       },
       { timeout: 45 * MIN },
     );
 
     after(
       async () => {
-        if (broken) {
+        if (failed()) {
           const dump = await Promise.allSettled([
             kubectl('get', 'pods,hpa', '-A', '-o', 'wide'),
             kubectl('get', 'apiservices', ...API_SERVICES),
@@ -149,7 +144,7 @@ describe(
           for (const d of dump)
             process.stderr.write(`${d.status === 'fulfilled' ? d.value : String(d.reason)}\n`);
         }
-        await runVisible('bash', [join(REPO, 'scripts/cluster/down.sh')], ENV);
+        await clusterDown(ENV);
       },
       { timeout: 2 * MIN },
     );

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { certificatesOf, readRequestHeaderCa, writeRequestHeaderCa } from './auth-configmap.ts';
 import { makeClientCa, type ClientCa } from './client-ca.ts';
@@ -18,7 +18,7 @@ import {
   type Credentials,
   type DirectReply,
 } from './direct-client.ts';
-import { e2eClusterEnv, run, runVisible } from './local-cluster.ts';
+import { clusterDown, clusterUp, e2eClusterEnv, run, stepRunner } from './local-cluster.ts';
 import { pollUntil, type PollResult } from './poll.ts';
 import {
   adapterPod,
@@ -82,7 +82,7 @@ describe(
   'delegated authn/authz on a local cluster (issue #4)',
   { skip: skipReason() ?? false, timeout: 40 * MIN },
   () => {
-    let broken = false;
+    const { step, failed } = stepRunner();
     let target: AdapterTarget | undefined;
     let pod0: AdapterPod | undefined;
     let proxyCert: CertKey | undefined;
@@ -103,24 +103,11 @@ describe(
     };
     const pollDirect = (creds: Credentials, accept: (r: DirectReply) => boolean, seconds: number) =>
       pollUntil(() => ask(creds), accept, { timeoutMs: seconds * S, intervalMs: 250 });
-    const step = (name: string, timeout: number, fn: (t: TestContext) => Promise<void>) =>
-      test(name, { timeout }, async (t) => {
-        if (broken) {
-          t.skip('an earlier step failed');
-          return;
-        }
-        try {
-          await fn(t);
-        } catch (err) {
-          broken = true;
-          throw err;
-        }
-      });
 
     before(
       async () => {
-        await runVisible('bash', [join(REPO, 'scripts/cluster/down.sh')], ENV);
-        await runVisible('bash', [join(REPO, 'scripts/cluster/up.sh')], ENV);
+        await clusterDown(ENV);
+        await clusterUp(ENV);
       },
       { timeout: 30 * MIN },
     );
@@ -134,7 +121,7 @@ describe(
             process.stderr.write(`restoring the requestheader CA failed: ${String(err)}\n`);
           });
         }
-        if (broken) {
+        if (failed()) {
           const dump = await Promise.allSettled([
             kubectl('get', 'pods,apiservices', '-A', '-o', 'wide'),
             kubectl('-n', 'prom', 'logs', 'deploy/prometheus', '-c', 'cm-adapter', '--tail=40'),
@@ -142,7 +129,7 @@ describe(
           for (const d of dump)
             process.stderr.write(`${d.status === 'fulfilled' ? d.value : String(d.reason)}\n`);
         }
-        await runVisible('bash', [join(REPO, 'scripts/cluster/down.sh')], ENV);
+        await clusterDown(ENV);
       },
       { timeout: 2 * MIN },
     );

@@ -6,9 +6,17 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { e2eClusterEnv, run, runVisible, startLoad, stopChild } from './local-cluster.ts';
+import {
+  clusterDown,
+  clusterUp,
+  e2eClusterEnv,
+  run,
+  startLoad,
+  stepRunner,
+  stopChild,
+} from './local-cluster.ts';
 import { parseQuantity, pollUntil } from './poll.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -83,27 +91,14 @@ describe(
   { skip: skipReason() ?? false, timeout: 60 * MIN },
   () => {
     let load: ChildProcess | undefined;
-    let broken = false;
+    const { step, failed } = stepRunner();
     let metricListedAt = 0;
-    const step = (name: string, timeout: number, fn: (t: TestContext) => Promise<void>) =>
-      test(name, { timeout }, async (t) => {
-        if (broken) {
-          t.skip('an earlier step failed');
-          return;
-        }
-        try {
-          await fn(t);
-        } catch (err) {
-          broken = true;
-          throw err;
-        }
-      });
 
     before(
       async () => {
         // A clean slate, then a fresh cluster; binaries come from the cache (built on first use).
-        await runVisible('bash', [join(REPO, 'scripts/cluster/down.sh')], ENV);
-        await runVisible('bash', [join(REPO, 'scripts/cluster/up.sh')], ENV);
+        await clusterDown(ENV);
+        await clusterUp(ENV);
       },
       { timeout: 45 * MIN },
     );
@@ -111,7 +106,7 @@ describe(
     after(
       async () => {
         await stopChild(load);
-        if (broken) {
+        if (failed()) {
           const dump = await Promise.allSettled([
             kubectl('get', 'pods,apiservices,hpa', '-A', '-o', 'wide'),
             kubectl('-n', 'prom', 'logs', 'deploy/prometheus', '-c', 'cm-adapter', '--tail=40'),
@@ -120,7 +115,7 @@ describe(
           for (const d of dump)
             process.stderr.write(`${d.status === 'fulfilled' ? d.value : String(d.reason)}\n`);
         }
-        await runVisible('bash', [join(REPO, 'scripts/cluster/down.sh')], ENV);
+        await clusterDown(ENV);
       },
       { timeout: 2 * MIN },
     );

@@ -117,8 +117,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Starts `count` sample apps as pods `sample-app-<i>` in namespace default on node `node-1`. */
-export const startHarness = async (count: number): Promise<Harness> => {
+/**
+ * Starts `count` sample apps as pods `sample-app-<i>` in namespace default on node `node-1`;
+ * `extraLabels` are added to every scraped series.
+ */
+export const startHarness = async (
+  count: number,
+  extraLabels: Readonly<Record<string, string>> = {},
+): Promise<Harness> => {
   const dir = await mkdtemp(join(tmpdir(), 'k8spa-it-'));
   const apps = await Promise.all(
     Array.from({ length: count }, (_, i) => startSampleApp(`sample-app-${i}`)),
@@ -126,7 +132,7 @@ export const startHarness = async (count: number): Promise<Harness> => {
   const prometheus = await startPrometheus(
     apps.map((a) => ({
       address: `127.0.0.1:${a.port}`,
-      labels: { namespace: 'default', pod: a.name, node: 'node-1' },
+      labels: { namespace: 'default', pod: a.name, node: 'node-1', ...extraLabels },
     })),
   );
   const proxy = await startRecordingProxy(prometheus.url);

@@ -168,6 +168,7 @@ export const startAdapter = async (
     ...(options.http2MaxStreamsPerConnection > 0
       ? { http2MaxStreams: options.http2MaxStreamsPerConnection }
       : {}),
+    sniCertKeys: options.tlsSniCertKeys,
     identify: security.identify,
     logger,
   });

@@ -11,7 +11,8 @@ import { readKeyPair, startCertReloader } from './cert-reloader.ts';
 import { createInFlightLimiter } from './request-guards.ts';
 import { ensureServingCert } from './self-signed.ts';
 import { createRequestHandler, type Identify } from './serve-handler.ts';
-import { startTlsListener } from './tls-listener.ts';
+import { startSniContexts, type SniCertKey } from './sni.ts';
+import { secureOptions, startTlsListener } from './tls-listener.ts';
 
 export interface ServeOptions {
   readonly bindAddress: string;
@@ -45,6 +46,8 @@ export interface ServeOptions {
   readonly certCheckIntervalMs?: number;
   /** How long close() waits for in-flight requests before cutting connections (default 60s). */
   readonly drainTimeoutMs?: number;
+  /** `--tls-sni-cert-key` pairs, chosen by the client's server name. */
+  readonly sniCertKeys?: readonly SniCertKey[];
   readonly logger: Logger;
 }
 
@@ -82,16 +85,25 @@ export const startServer = async (app: App, options: ServeOptions): Promise<Runn
     ...handlerContext,
     ...(options.identify && { identify: options.identify }),
   });
+  const certCheckIntervalMs = options.certCheckIntervalMs ?? 60_000;
+  const sni =
+    options.sniCertKeys === undefined || options.sniCertKeys.length === 0
+      ? undefined
+      : await startSniContexts(options.sniCertKeys, (pair) => secureOptions(options, pair), {
+          intervalMs: certCheckIntervalMs,
+          logger,
+        });
   const listenerOptions = {
     ...options,
     maxHeaderBytes: options.maxHeaderBytes ?? MB,
     requestTimeoutMs,
+    ...(sni === undefined ? {} : { sni: (name: string) => sni.contextFor(name) }),
   };
   const tls = await startTlsListener(listenerOptions, await readKeyPair(files), listener);
   const { address } = tls;
   const reloader = await startCertReloader({
     files,
-    intervalMs: options.certCheckIntervalMs ?? 60_000,
+    intervalMs: certCheckIntervalMs,
     apply: (pair) => {
       tls.setPair(pair);
     },
@@ -109,6 +121,7 @@ export const startServer = async (app: App, options: ServeOptions): Promise<Runn
     close: async () => {
       state.draining = true;
       reloader.stop();
+      sni?.stop();
       await tls.close(options.drainTimeoutMs ?? 60_000);
     },
   };

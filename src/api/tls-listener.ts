@@ -9,6 +9,7 @@ import { createServer as createH2Server, type Http2Server, type Http2Session } f
 import type { AddressInfo, Socket } from 'node:net';
 import {
   createServer as createTlsServer,
+  type SecureContext,
   type Server as TlsServer,
   type TLSSocket,
 } from 'node:tls';
@@ -27,6 +28,8 @@ export interface ListenerOptions {
   readonly headersTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
   readonly requestTimeoutMs: number;
+  /** `--tls-sni-cert-key`: the context for a client's server name (undefined: the default). */
+  readonly sni?: (serverName: string) => SecureContext | undefined;
 }
 
 export type RequestListener = Parameters<typeof createHttpServer>[1] &
@@ -40,7 +43,11 @@ export interface TlsListener {
   close(timeoutMs: number): Promise<void>;
 }
 
-const secureOptions = (options: ListenerOptions, pair: CertKeyPem) => {
+/** The TLS settings every certificate is served with (min version, cipher suites). */
+export const secureOptions = (
+  options: Pick<ListenerOptions, 'tlsMinVersion' | 'cipherSuites'>,
+  pair: CertKeyPem,
+) => {
   const ciphers = opensslCiphers(options.cipherSuites ?? []);
   return {
     ...pair,
@@ -89,6 +96,13 @@ const createServers = (
     requestCert: true,
     rejectUnauthorized: false,
     handshakeTimeout: 10_000,
+    ...(options.sni === undefined
+      ? {}
+      : {
+          SNICallback: (name: string, cb: (err: Error | null, ctx?: SecureContext) => void) => {
+            cb(null, options.sni?.(name));
+          },
+        }),
   });
   const servers: Servers = { tls, h1, h2, sockets: new Set(), sessions: new Set() };
   tls.on('secureConnection', (socket: TLSSocket) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
+import { clientPairSource, type ClientPair } from './client-cert.ts';
 import {
   basicAuthHeader,
   bearerFromFile,
@@ -40,6 +41,8 @@ export interface PrometheusAuthOptions {
 export interface PrometheusAuth {
   readonly tls: TlsOptions;
   readonly authorization: SecretProvider | undefined;
+  /** The client cert/key of `--prometheus-client-tls-*`, re-read when the files change. */
+  readonly clientPair?: () => Promise<ClientPair>;
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -82,6 +85,13 @@ const caFileTls = (options: PrometheusAuthOptions, caFile: string): TlsOptions =
   } catch (err) {
     return fail(`failed to read TLS key pair: ${message(err)}`, err);
   }
+};
+
+/** Only with the CA file, as upstream: the client pair, kept current. */
+const clientPairOf = (options: PrometheusAuthOptions): Pick<PrometheusAuth, 'clientPair'> => {
+  const { clientCertFile: certFile = '', clientKeyFile: keyFile = '', fileOptions = {} } = options;
+  if (certFile === '' || keyFile === '') return {};
+  return { clientPair: clientPairSource({ certFile, keyFile }, fileOptions) };
 };
 
 const kubeAuth = (options: PrometheusAuthOptions): PrometheusAuth => {
@@ -141,7 +151,7 @@ export const buildPrometheusAuth = (options: PrometheusAuthOptions): PrometheusA
   const caFile = options.caFile ?? '';
   const base =
     caFile !== ''
-      ? { tls: caFileTls(options, caFile), authorization: undefined }
+      ? { tls: caFileTls(options, caFile), authorization: undefined, ...clientPairOf(options) }
       : kubeAuth(options);
-  return { tls: base.tls, authorization: fileAuth(options) ?? base.authorization };
+  return { ...base, authorization: fileAuth(options) ?? base.authorization };
 };

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import 'reflect-metadata';
+import { generateSelfSigned } from '../api/self-signed.ts';
 import { createTestPki, type TestPki } from '../testing/pki-fixtures.ts';
 import { createPrometheusClient, type PrometheusClientOptions } from './client.ts';
 import { PrometheusConfigError, PrometheusError } from './errors.ts';
@@ -91,6 +93,33 @@ describe('TLS with --prometheus-ca-file', () => {
       1,
     );
     await assert.rejects(seriesWith({ baseUrl: mtls, caFile }), /unknown response code 401/);
+  });
+
+  it('re-reads a rotated client certificate for new connections', async () => {
+    const caFile = file('ca.pem', pki.ca.cert);
+    const untrusted = await generateSelfSigned(['someone-else']);
+    const clientCertFile = file('rot.crt', untrusted.cert);
+    const clientKeyFile = file('rot.key', untrusted.key);
+    const client = createPrometheusClient({
+      baseUrl: `${baseUrl}/mtls`,
+      caFile,
+      clientCertFile,
+      clientKeyFile,
+      fileOptions: { recheckMs: 0 },
+    });
+    try {
+      await assert.rejects(client.series('up', 0), /unknown response code 401/);
+      writeFileSync(clientCertFile, pki.client.cert);
+      writeFileSync(clientKeyFile, pki.client.key);
+      // A real rotation lands later; make sure the change is visible even within one millisecond.
+      const later = new Date(Date.now() + 10_000);
+      utimesSync(clientCertFile, later, later);
+      utimesSync(clientKeyFile, later, later);
+      server.closeAllConnections();
+      assert.equal(((await client.series('up', 0)) as unknown[]).length, 1);
+    } finally {
+      await client.close();
+    }
   });
 
   it('rejects a bad client key pair', () => {

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { reloadingConnector } from './client-cert.ts';
 import { basicAuthHeader } from '../kubernetes/file-source.ts';
 import { buildPrometheusAuth, type PrometheusAuthOptions } from './auth.ts';
 import { PrometheusConfigError, PrometheusError } from './errors.ts';
@@ -122,7 +123,10 @@ export const createPrometheusClient = (options: PrometheusClientOptions): HttpPr
   const dispatcher = new Agent({
     connections: options.maxConnections ?? 16,
     keepAliveTimeout: 30_000,
-    connect: { ...auth.tls },
+    connect:
+      auth.clientPair === undefined
+        ? { ...auth.tls }
+        : reloadingConnector(auth.tls, auth.clientPair),
   }).compose(interceptors.redirect({ maxRedirections: 10 }));
 
   const headersFor = async (): Promise<Record<string, string[]>> => {

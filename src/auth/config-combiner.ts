@@ -5,6 +5,7 @@
  * fills the parts the flags leave unset. A bad update keeps the previous good part.
  */
 import type { Logger } from '../log.ts';
+import type { Options } from '../options.ts';
 import {
   createPoolMemo,
   EMPTY_AUTHN_CONFIG,
@@ -15,21 +16,18 @@ import {
 import type { CaPool } from './cert-chain.ts';
 import type { RequestHeaderConfig } from './request-header.ts';
 
-/** The delegated-authentication flags; named as in options.ts, so `Options` can be passed as is. */
-export interface ExtensionAuthFlags {
-  /** `--client-ca-file` ('' = use the ConfigMap's `client-ca-file`). */
-  readonly clientCaFile: string;
-  /** `--requestheader-client-ca-file` ('' = every requestheader setting from the ConfigMap). */
-  readonly requestheaderClientCaFile: string;
-  readonly requestheaderAllowedNames: readonly string[];
-  readonly requestheaderUsernameHeaders: readonly string[];
-  readonly requestheaderGroupHeaders: readonly string[];
-  readonly requestheaderExtraHeadersPrefix: readonly string[];
-  /** `--authentication-skip-lookup`. */
-  readonly authenticationSkipLookup: boolean;
-  /** `--authentication-tolerate-lookup-failure`. */
-  readonly authenticationTolerateLookupFailure: boolean;
-}
+/** The delegated-authentication flags, as parsed in options.ts. */
+export type ExtensionAuthFlags = Pick<
+  Options,
+  | 'clientCaFile'
+  | 'requestheaderClientCaFile'
+  | 'requestheaderAllowedNames'
+  | 'requestheaderUsernameHeaders'
+  | 'requestheaderGroupHeaders'
+  | 'requestheaderExtraHeadersPrefix'
+  | 'authenticationSkipLookup'
+  | 'authenticationTolerateLookupFailure'
+>;
 
 export type ConfigMapData = Readonly<Record<string, string>>;
 

@@ -2,7 +2,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
+import { pollUntil } from './poll.ts';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -171,4 +173,33 @@ export const stepRunner = () => {
       }
     });
   return { step, failed: () => broken };
+};
+
+/**
+ * Polls each APIService until its Available condition is True, reporting how long it took;
+ * fails with the last error otherwise.
+ */
+export const waitApiServicesAvailable = async (
+  t: TestContext,
+  kubectl: (...args: string[]) => Promise<string>,
+  names: readonly string[],
+  timeoutMs: number,
+): Promise<void> => {
+  for (const name of names) {
+    const r = await pollUntil(
+      () =>
+        kubectl(
+          'get',
+          'apiservice',
+          name,
+          '-o',
+          'jsonpath={.status.conditions[?(@.type=="Available")].status}',
+        ),
+      (s) => s === 'True',
+      { timeoutMs },
+    );
+    t.diagnostic(`${name} Available after ${r.seconds}s`);
+    const why = r.lastError instanceof Error ? r.lastError.message : 'condition not True';
+    assert.equal(r.value, 'True', `${name} not Available: ${why}`);
+  }
 };

@@ -19,6 +19,7 @@ import {
   podProcessUsage,
   run,
   stepRunner,
+  waitApiServicesAvailable,
 } from './local-cluster.ts';
 import {
   deployMetricsApis,
@@ -154,22 +155,7 @@ describe(
     );
 
     step('the three APIServices become Available=True', 3 * MIN, async (t) => {
-      for (const name of API_SERVICES) {
-        const r = await pollUntil(
-          () =>
-            kubectl(
-              'get',
-              'apiservice',
-              name,
-              '-o',
-              'jsonpath={.status.conditions[?(@.type=="Available")].status}',
-            ),
-          (s) => s === 'True',
-          { timeoutMs: 2 * MIN },
-        );
-        t.diagnostic(`${name} Available after ${r.seconds}s`);
-        assert.equal(r.value, 'True', `${name} not Available: ${errorText(r.lastError)}`);
-      }
+      await waitApiServicesAvailable(t, kubectl, API_SERVICES, 2 * MIN);
     });
 
     step('kubectl top nodes: cpu plausible, memory matches /proc/meminfo', 2 * MIN, async (t) => {

@@ -16,6 +16,7 @@ import {
   startLoad,
   stepRunner,
   stopChild,
+  waitApiServicesAvailable,
 } from './local-cluster.ts';
 import { parseQuantity, pollUntil } from './poll.ts';
 
@@ -160,26 +161,12 @@ describe(
     });
 
     step('the APIServices become Available=True', 4 * MIN, async (t) => {
-      for (const name of ['v1beta1.custom.metrics.k8s.io', 'v1beta2.custom.metrics.k8s.io']) {
-        const r = await pollUntil(
-          () =>
-            kubectl(
-              'get',
-              'apiservice',
-              name,
-              '-o',
-              'jsonpath={.status.conditions[?(@.type=="Available")].status}',
-            ),
-          (s) => s === 'True',
-          { timeoutMs: 3 * MIN },
-        );
-        t.diagnostic(`${name} Available after ${r.seconds}s`);
-        assert.equal(
-          r.value,
-          'True',
-          `${name} not Available: ${r.lastError instanceof Error ? r.lastError.message : 'condition not True'}`,
-        );
-      }
+      await waitApiServicesAvailable(
+        t,
+        kubectl,
+        ['v1beta1.custom.metrics.k8s.io', 'v1beta2.custom.metrics.k8s.io'],
+        3 * MIN,
+      );
     });
 
     step('discovery through the aggregator lists pods/http_requests', 5 * MIN, async (t) => {

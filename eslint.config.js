@@ -1,13 +1,20 @@
 // One linter: typescript-eslint strict, type-checked, with the house folder rules.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-
-const noImport = (patterns, message) => ({
-  'no-restricted-imports': ['error', { patterns: patterns.map((g) => ({ group: [g], message })) }],
-});
+import { boundaries } from './eslint.boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'examples/', 'scripts/', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'examples/',
+      'scripts/',
+      'build/',
+      'eslint.config.js',
+      'eslint.boundaries.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -28,21 +35,7 @@ export default tseslint.config(
       'max-params': ['error', 5],
     },
   },
-  {
-    files: ['src/naming/**', 'src/query/**'],
-    rules: noImport(
-      ['**/prometheus/**', '**/api/**', '**/provider/**', '**/discovery/**'],
-      'naming/ and query/ are pure stages',
-    ),
-  },
-  {
-    files: ['src/api/**'],
-    ignores: ['src/api/**/*.test.ts'],
-    rules: noImport(
-      ['**/prometheus/**', '**/naming/**', '**/query/**', '**/discovery/**'],
-      'api/ knows nothing of Prometheus',
-    ),
-  },
+  ...boundaries,
   {
     files: ['**/*.test.ts'],
     rules: {

@@ -33,8 +33,8 @@ poll() {
 step "1/8 Build the project (and, on first use, Kubernetes and Prometheus from Go modules)"
 cd "$REPO"
 [[ -d node_modules ]] || run npm ci --no-audit --no-fund
-npm run build >/dev/null 2>&1 || say "tsc reported type errors (output still emitted)"
-[[ -f dist/main.js && -f dist/node-agent/main.js ]] || { say "dist/ is incomplete: run npm run build and fix the errors"; exit 1; }
+{ npm run build && npm run build:dev; } >/dev/null 2>&1 || say "tsc reported type errors (output still emitted)"
+[[ -f dist/main.js && -f build/tools/node-agent/main.js ]] || { say "the build is incomplete: run npm run build and npm run build:dev and fix the errors"; exit 1; }
 
 step "2/8 Start the local cluster"
 bash scripts/cluster/up.sh >/dev/null

@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
 # `npm test`: installs what it needs, then format check, lint, type-check/build, and every test
 # (unit, integration with a real Prometheus, end to end on the real local cluster).
+# `--e2e-only` (npm run test:e2e) skips the checks and runs the end-to-end suites alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)" >&2; }
+only_e2e=0
+[[ "${1:-}" == "--e2e-only" ]] && only_e2e=1
 
 step "dependencies"
 bash scripts/ensure-deps.sh
-step "format (prettier --check)"
-npx prettier --check . >/dev/null
-step "lint (eslint)"
-npx eslint .
-step "type-check and build (tsc)"
-rm -rf dist && npx tsc -p tsconfig.json
+if (( ! only_e2e )); then
+  step "format (prettier --check)"
+  npx prettier --check . >/dev/null
+  step "lint (eslint, with the folder boundary rules)"
+  npx eslint .
+fi
+step "type-check and build: the adapter (dist/) and everything else (build/)"
+rm -rf dist build && npx tsc -p tsconfig.build.json && npx tsc -p tsconfig.json
 if [[ "${SKIP_E2E:-}" != "1" ]]; then
   step "kubernetes binaries for the end-to-end test (cached after the first build)"
   bash scripts/cluster/build-binaries.sh >/dev/null
 fi
 step "tests (node --test)"
-node --test dist/
+if (( only_e2e )); then
+  bash scripts/run-tests.sh build/test/e2e
+else
+  bash scripts/run-tests.sh build
+fi

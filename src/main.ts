@@ -9,7 +9,7 @@ import { ConfigError } from './config/config-error.ts';
 import { defaultConfig } from './config/default-config.ts';
 import { renderConfigYaml } from './config/render-config.ts';
 import { createLogger } from './log.ts';
-import { OptionsError } from './options-error.ts';
+import { OptionsError } from './cli/options-error.ts';
 import {
   parseArgs,
   usage,
@@ -17,10 +17,10 @@ import {
   validateOptionsWithConfig,
   type LintOptions,
   type Options,
-} from './options.ts';
-import { formatLintReport, lintLoaded } from './lint.ts';
-import { readConfig } from './rules-state.ts';
-import { startAdapter } from './adapter.ts';
+} from './cli/options.ts';
+import { formatLintReport, lintLoaded } from './cli/lint.ts';
+import { readConfig } from './rules/rules-state.ts';
+import { startAdapter } from './start/adapter.ts';
 
 const fail = (message: string, code: number): never => {
   process.stderr.write(`${message}\n`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, kubectl and etcd from Go modules (Go module proxy),
+# Builds kube-apiserver, kube-controller-manager, kubectl, kube-proxy and etcd from Go modules (Go module proxy),
 # and Prometheus with Kubernetes service discovery (Debian's package is built without it), cached
 # outside the repository, keyed by version. Shows progress; idempotent. Prints the bin directory.
 set -euo pipefail
@@ -11,7 +11,7 @@ OUT="$CACHE_ROOT/kube-$KUBE_VERSION"
 BIN="$OUT/bin"
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-if [[ -x "$BIN/kube-apiserver" && -x "$BIN/kube-controller-manager" && -x "$BIN/kubectl" && -x "$BIN/etcd" && -x "$BIN/prometheus" ]]; then
+if [[ -x "$BIN/kube-apiserver" && -x "$BIN/kube-controller-manager" && -x "$BIN/kubectl" && -x "$BIN/kube-proxy" && -x "$BIN/etcd" && -x "$BIN/prometheus" ]]; then
   log "cached: $BIN"
   echo "$BIN"
   exit 0
@@ -33,7 +33,7 @@ if [[ ! -f go.mod ]]; then
   go mod edit -go="$go_line"
   go mod edit -require "k8s.io/kubernetes@$KUBE_VERSION"
 fi
-if ! grep -q cmd/kubectl tools.go 2>/dev/null; then
+if ! grep -q cmd/kube-proxy tools.go 2>/dev/null; then
   cat > tools.go <<'GO'
 //go:build tools
 
@@ -43,6 +43,7 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 )
 GO
   log "downloading module graph (this is large)"
@@ -64,6 +65,8 @@ build() {
 [[ -x "$BIN/kube-controller-manager" ]] || build kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager
 # kubectl of the same release: distributions do not all package it, and skew stays zero.
 [[ -x "$BIN/kubectl" ]] || build kubectl k8s.io/kubernetes/cmd/kubectl
+# kube-proxy makes ClusterIPs reachable on the local cluster, as on a real node.
+[[ -x "$BIN/kube-proxy" ]] || build kube-proxy k8s.io/kubernetes/cmd/kube-proxy
 
 if [[ ! -x "$BIN/etcd" ]]; then
   etcd_ver=$(go list -m -f '{{.Version}}' go.etcd.io/etcd/client/v3)

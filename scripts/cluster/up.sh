@@ -81,14 +81,14 @@ if ! pid_alive kube-controller-manager; then
 fi
 
 if ! pid_alive node-agent; then
-  if [[ ! -f "$REPO_ROOT/dist/node-agent/main.js" ]]; then
-    log "building the project (npm run build)"
-    (cd "$REPO_ROOT" && { [[ -d node_modules ]] || npm ci --no-audit --no-fund; } && npm run build >&2) ||
-      log "build reported errors"
-    [[ -f "$REPO_ROOT/dist/node-agent/main.js" ]] || die "dist/node-agent/main.js missing after build"
+  if [[ ! -f "$REPO_ROOT/build/tools/node-agent/main.js" || ! -f "$REPO_ROOT/dist/main.js" ]]; then
+    log "building the project (npm run build: the adapter in dist/; npm run build:dev: tools in build/)"
+    (cd "$REPO_ROOT" && { [[ -d node_modules ]] || npm ci --no-audit --no-fund; } &&
+      npm run build >&2 && npm run build:dev >&2) || log "build reported errors"
+    [[ -f "$REPO_ROOT/build/tools/node-agent/main.js" ]] || die "build/tools/node-agent/main.js missing after build"
   fi
   log "starting node agent for node $NODE_NAME"
-  start_detached node-agent node "$REPO_ROOT/dist/node-agent/main.js" \
+  start_detached node-agent node "$REPO_ROOT/build/tools/node-agent/main.js" --repo-root "$REPO_ROOT" \
     --kubeconfig "$CLUSTER_DIR/node-agent.kubeconfig" --node-name "$NODE_NAME" \
     --state-dir "$CLUSTER_DIR/node" --bridge "$BRIDGE" --bridge-ip "$BRIDGE_IP" --api-port "$API_PORT" \
     --kube-version "$KUBE_VERSION" --prometheus-binary "$BIN/prometheus" \

@@ -4,7 +4,7 @@
  * Columns Name, cpu, memory, Window as metrics-server's table.go; each row carries the object as
  * `includeObject` says (default Metadata: a PartialObjectMetadata). Pure.
  */
-import { formatGoDuration } from '../config/durations.ts';
+import { formatGoDuration } from '../lib/go-fmt/go-fmt.ts';
 import { formatMilliQuantity } from '../kubernetes/quantity.ts';
 import type { ResourceUsage } from './resource-provider.ts';
 

@@ -3,7 +3,7 @@
  * structs' field order) and the meta.k8s.io Table `kubectl get` asks for (metrics-server
  * table.go: columns Name, cpu, memory, Window). Pure: `now` arrives as an argument.
  */
-import { formatGoDuration } from '../config/durations.ts';
+import { formatGoDuration } from '../lib/go-fmt/go-fmt.ts';
 import { formatMilliQuantity } from '../kubernetes/quantity.ts';
 import type { NodeMetrics, PodMetrics, ResourceUsage } from './resource-provider.ts';
 import { rfc3339 } from './wire.ts';

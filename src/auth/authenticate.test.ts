@@ -6,7 +6,7 @@ import { createAuthenticator, type AuthRequest } from './authenticate.ts';
 import { requestHeaderConfigOf, type AuthnConfig } from './authn-config.ts';
 import { parseCaBundle } from './cert-chain.ts';
 import type { HeaderInput } from './headers.ts';
-import { issue, issueCa, type TestCert } from './pki.test-support.ts';
+import { issue, issueCa, type TestCert } from '../../test/support/pki.ts';
 import { createTokenAuthenticator } from './token.ts';
 
 const DAY = 86_400_000;

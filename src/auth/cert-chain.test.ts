@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CaBundleError, parseCaBundle, verifyChain, type CaPool } from './cert-chain.ts';
-import { EKU, issue, issueCa, KEY_USAGE, type TestCert } from './pki.test-support.ts';
+import { EKU, issue, issueCa, KEY_USAGE, type TestCert } from '../../test/support/pki.ts';
 
 const DAY = 86_400_000;
 

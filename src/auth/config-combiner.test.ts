@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createLogger } from '../log.ts';
 import { ExtensionAuthDataError, parseExtensionAuthData } from './authn-config.ts';
 import { createAuthnCombiner, type ExtensionAuthFlags } from './config-combiner.ts';
-import { issueCa, type TestCert } from './pki.test-support.ts';
+import { issueCa, type TestCert } from '../../test/support/pki.ts';
 
 const FLAGS: ExtensionAuthFlags = {
   clientCaFile: '',

@@ -5,7 +5,7 @@
  * fills the parts the flags leave unset. A bad update keeps the previous good part.
  */
 import type { Logger } from '../log.ts';
-import type { Options } from '../options.ts';
+import type { Options } from '../cli/options.ts';
 import {
   createPoolMemo,
   EMPTY_AUTHN_CONFIG,

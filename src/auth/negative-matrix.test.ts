@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../api/app.ts';
 import type { CustomMetricsProvider, CustomMetricValue } from '../api/provider.ts';
-import { startServer, type RunningServer } from '../api/serve.ts';
+import { startServer, type RunningServer } from '../serve/serve.ts';
 import { createKubeClient, type KubeClient } from '../kubernetes/client.ts';
 import { createReviewClient } from '../kubernetes/reviews.ts';
 import { silentLogger } from '../log.ts';
@@ -21,7 +21,7 @@ import { createAuthenticator } from './authenticate.ts';
 import { requestHeaderConfigOf, type AuthnConfig } from './authn-config.ts';
 import { createAuthorizer } from './authorize.ts';
 import { parseCaBundle } from './cert-chain.ts';
-import { issue, issueCa, type TestCert } from './pki.test-support.ts';
+import { issue, issueCa, type TestCert } from '../../test/support/pki.ts';
 import { authorizeWith, identifyWith } from './serving-hooks.ts';
 import { createTokenAuthenticator } from './token.ts';
 

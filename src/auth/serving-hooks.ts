@@ -6,7 +6,7 @@
 import type { AuthorizationDecision } from '../api/app.ts';
 import type { Identity, UserInfo as ApiUser } from '../api/http-types.ts';
 import type { RequestAttributes } from '../api/request-info.ts';
-import type { Identify } from '../api/serve-handler.ts';
+import type { Identify } from '../serve/serve-handler.ts';
 import type { Authenticator } from './authenticate.ts';
 import type { Authorizer, Decision } from './authorize.ts';
 import { ANONYMOUS_USER, type UserInfo } from './identity.ts';

@@ -4,7 +4,7 @@
  * `namespace` labels; other series map through `<prefix><<.Resource>>` labels; series ending
  * in `_total` become rates over the given interval.
  */
-import { formatPromDuration } from './durations.ts';
+import { formatPromDuration } from '../lib/go-fmt/go-fmt.ts';
 import { deepFreeze } from './load.ts';
 import type { AdapterConfig, DiscoveryRule, ResourceRule } from './types.ts';
 

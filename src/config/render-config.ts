@@ -5,7 +5,7 @@
  * `namespaced`, `group`, `externalRules`) dropped when empty, override labels in Go map order,
  * and `window` re-printed as a canonical Prometheus duration.
  */
-import { formatPromDuration, parsePromDuration } from './durations.ts';
+import { formatPromDuration, parsePromDuration } from '../lib/go-fmt/go-fmt.ts';
 import type {
   AdapterConfig,
   DiscoveryRule,

@@ -14,7 +14,7 @@ import type {
   ResourceRule,
   ResourceRules,
 } from './types.ts';
-import { DurationError, parsePromDuration } from './durations.ts';
+import { DurationError, parsePromDuration } from '../lib/go-fmt/go-fmt.ts';
 import {
   boolValue,
   deref,

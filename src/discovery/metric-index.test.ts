@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildIndex, contributionOf } from './metric-index.ts';
-import { fakeRule } from './fake-rule.test-support.ts';
+import { fakeRule } from '../../test/support/fake-rule.ts';
 import type { Series } from '../prometheus/types.ts';
 
 const series = (name: string, labels: Record<string, string>): Series => ({ name, labels });

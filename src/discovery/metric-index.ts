@@ -3,8 +3,8 @@
  * It stores only what requests need — per metric the series name and the rule — never the label
  * sets of series, so its size grows with the number of distinct metrics, not series.
  */
-import type { CompiledRule } from './compiled-rule.ts';
-import { ROOT_SCOPED } from './compiled-rule.ts';
+import type { CompiledRule } from '../rules/compiled-rule.ts';
+import { ROOT_SCOPED } from '../rules/compiled-rule.ts';
 import type { GroupResource } from '../kubernetes/types.ts';
 import { groupResourceString } from '../kubernetes/types.ts';
 import type { Series } from '../prometheus/types.ts';

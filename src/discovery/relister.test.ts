@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRelister } from './relister.ts';
-import { fakeRule } from './fake-rule.test-support.ts';
+import { fakeRule } from '../../test/support/fake-rule.ts';
 import { silentLogger } from '../log.ts';
 import type { Series } from '../prometheus/types.ts';
 

@@ -4,7 +4,7 @@
  * MetricIndex swapped in atomically. A failing query keeps its own rules' last good entries and
  * degrades nothing else (upstream drops the whole update).
  */
-import type { CompiledRule } from './compiled-rule.ts';
+import type { CompiledRule } from '../rules/compiled-rule.ts';
 import type { MetricIndex, RuleContribution } from './metric-index.ts';
 import { buildIndex, contributionOf, emptyIndex } from './metric-index.ts';
 import type { PrometheusClient, Series } from '../prometheus/types.ts';

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createFakeKubeApi, statusBody, type RunningFake } from '../testing/fake-kube-api.ts';
+import {
+  createFakeKubeApi,
+  statusBody,
+  type RunningFake,
+} from '../../test/support/fake-kube-api.ts';
 import { createKubeClient, type WatchEvent } from './client.ts';
 import { KubernetesError } from './kubernetes-error.ts';
 import type { RateLimiter } from './rate-limiter.ts';

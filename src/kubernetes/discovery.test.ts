@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createFakeKubeApi, statusBody, type RunningFake } from '../testing/fake-kube-api.ts';
+import {
+  createFakeKubeApi,
+  statusBody,
+  type RunningFake,
+} from '../../test/support/fake-kube-api.ts';
 import { createKubeClient, type KubeClient } from './client.ts';
 import { discoverResources, DiscoveryError } from './discovery.ts';
 

@@ -6,7 +6,7 @@ import { createKubeClient, type KubeClient } from './client.ts';
 import { createInformer } from './informer.ts';
 import { podMetaFrom, type PodMeta } from './metadata-informers.ts';
 import { silentLogger } from '../log.ts';
-import { waitFor } from '../testing/processes.ts';
+import { waitFor } from '../../test/support/processes.ts';
 
 interface Seen {
   readonly watch: boolean;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { labelsMatch } from './label-match.ts';
-import { parseLabelSelector } from '../kubernetes/label-selector.ts';
+import { parseLabelSelector } from './label-selector.ts';
 
 describe('labelsMatch', () => {
   const labels = { app: 'web', tier: 'front', n: '5' };

@@ -2,7 +2,7 @@
  * labels.Selector.Matches: whether an object's labels satisfy a parsed label selector. Used to
  * filter the cached pods and nodes of metrics.k8s.io requests (and by the test fake apiserver). Pure.
  */
-import type { LabelSelector, Requirement } from '../kubernetes/label-selector-types.ts';
+import type { LabelSelector, Requirement } from './label-selector-types.ts';
 
 const INTEGER = /^[+-]?\d+$/;
 

@@ -2,7 +2,7 @@
  * apimachinery's validation of label keys and values (util/validation) and the error texts it
  * produces (field.Invalid, utilerrors aggregates), so selector errors read exactly as upstream's.
  */
-import { goQuote } from '../go-quote.ts';
+import { goQuote } from '../lib/go-fmt/go-fmt.ts';
 
 const QNAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const QNAME_MSG =

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createFakeKubeApi, type RunningFake } from '../testing/fake-kube-api.ts';
+import { createFakeKubeApi, type RunningFake } from '../../test/support/fake-kube-api.ts';
 import { createKubeClient, type KubeClient } from './client.ts';
 import { collectionPath, listObjectNames, LIST_PAGE_SIZE } from './objects.ts';
 import type { ResourceInfo } from './types.ts';

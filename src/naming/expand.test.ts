@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { compileExpansion, expandTemplate } from './expand.ts';
-import { compileRe2 } from './re2.ts';
+import { compileRe2 } from '../lib/re2/re2.ts';
 
 const expand = (source: string, subject: string, template: string): string => {
   const re = compileRe2(source);

@@ -5,10 +5,10 @@
  * around the leftmost match.
  */
 import type { DiscoveryRule } from '../config/types.ts';
-import { goQuote } from '../go-quote.ts';
+import { goQuote } from '../lib/go-fmt/go-fmt.ts';
 import { compileExpansion } from './expand.ts';
 import { NamingError } from './naming-error.ts';
-import { compileRe2, type Re2Regex } from './re2.ts';
+import { compileRe2, type Re2Regex } from '../lib/re2/re2.ts';
 
 /** A compiled `name` section. */
 export interface NameMapping {

@@ -7,8 +7,8 @@
  * regex syntax. We regex-escape the literal text, so `kube.<<.Resource>>` only matches a
  * literal dot. Label names cannot contain regex characters anyway, so only odd templates differ.
  */
-import { compileTemplate, type CompiledTemplate } from '../query/template.ts';
-import { goQuote } from '../go-quote.ts';
+import { compileTemplate, type CompiledTemplate } from '../lib/go-template/go-template.ts';
+import { goQuote } from '../lib/go-fmt/go-fmt.ts';
 import { NamingError } from './naming-error.ts';
 
 /** Placeholders rendered in place of `.Group` / `.Resource` to locate them in the output. */

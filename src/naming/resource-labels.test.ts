@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import type { ResourceMapping } from '../config/types.ts';
 import type { GroupResource } from '../kubernetes/types.ts';
-import { fakeResourceMap } from './fake-resource-map.test-support.ts';
+import { fakeResourceMap } from '../../test/support/fake-resource-map.ts';
 import { NamingError } from './naming-error.ts';
 import { compileResourceConverter, isRootScoped } from './resource-labels.ts';
 

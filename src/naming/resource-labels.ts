@@ -8,7 +8,7 @@
  */
 import type { GroupResourceRef, ResourceMapping } from '../config/types.ts';
 import { groupResourceString, type GroupResource, type ResourceMap } from '../kubernetes/types.ts';
-import { goQuote } from '../go-quote.ts';
+import { goQuote } from '../lib/go-fmt/go-fmt.ts';
 import { NamingError } from './naming-error.ts';
 import { compileLabelForm, type LabelForm } from './resource-label-form.ts';
 

@@ -4,9 +4,9 @@
  * `name.matches` adds an implicit `is` filter at the end.
  */
 import type { DiscoveryRule, RegexFilter } from '../config/types.ts';
-import { goQuote } from '../go-quote.ts';
+import { goQuote } from '../lib/go-fmt/go-fmt.ts';
 import { NamingError } from './naming-error.ts';
-import { compileRe2 } from './re2.ts';
+import { compileRe2 } from '../lib/re2/re2.ts';
 
 /** Whether a series (by its `__name__`) is kept by a rule. */
 export type SeriesFilter = (seriesName: string) => boolean;

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import 'reflect-metadata';
-import { generateSelfSigned } from '../api/self-signed.ts';
-import { createTestPki, type TestPki } from '../testing/pki-fixtures.ts';
+import { generateSelfSigned } from '../serve/self-signed.ts';
+import { createTestPki, type TestPki } from '../../test/support/pki-fixtures.ts';
 import { createPrometheusClient, type PrometheusClientOptions } from './client.ts';
 import { PrometheusConfigError, PrometheusError } from './errors.ts';
 

@@ -6,7 +6,7 @@
  * not take any one caller's AbortSignal (the clients' own timeouts bound it). A window of 0 turns
  * coalescing off.
  */
-import { createCoalescer } from '../coalesce.ts';
+import { createCoalescer } from './coalesce.ts';
 import type { KubeClient } from '../kubernetes/client.ts';
 import { listObjectNames } from '../kubernetes/objects.ts';
 import type { ResourceInfo } from '../kubernetes/types.ts';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCustomProvider } from './custom.ts';
 import { ApiError } from '../api/errors.ts';
-import { fakeRule } from '../discovery/fake-rule.test-support.ts';
+import { fakeRule } from '../../test/support/fake-rule.ts';
 import { buildIndex, contributionOf } from '../discovery/metric-index.ts';
 import { parseLabelSelector } from '../kubernetes/label-selector.ts';
 import type { ResourceInfo, ResourceMap } from '../kubernetes/types.ts';

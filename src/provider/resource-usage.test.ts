@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { nodeUsage, podUsage, toMilli, type UsageQueryContext } from './resource-usage.ts';
-import { fakeResourceRules } from './resource-rules.test-support.ts';
+import { fakeResourceRules } from '../../test/support/resource-rules.ts';
 import { silentLogger } from '../log.ts';
 import type { QueryResult, Sample } from '../prometheus/types.ts';
 

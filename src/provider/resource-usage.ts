@@ -4,7 +4,7 @@
  * fold the samples into per-object usage. Failures never throw: they are logged and the objects
  * concerned are simply absent, as upstream.
  */
-import type { QueryRenderer } from '../discovery/compiled-rule.ts';
+import type { QueryRenderer } from '../rules/compiled-rule.ts';
 import type { ContainerMetrics, ResourceUsage } from '../api/resource-provider.ts';
 import type { GroupResource } from '../kubernetes/types.ts';
 import type { Logger } from '../log.ts';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createResourceProvider } from './resource.ts';
-import { fakeResourceRules } from './resource-rules.test-support.ts';
+import { fakeResourceRules } from '../../test/support/resource-rules.ts';
 import { ApiError } from '../api/errors.ts';
 import { parseFieldSelector } from '../kubernetes/field-selector.ts';
 import { parseLabelSelector } from '../kubernetes/label-selector.ts';

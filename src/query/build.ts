@@ -3,7 +3,7 @@
  * spec §3.5: `.Series`, `.LabelMatchers`, `.LabelValuesByName`, `.GroupBy`, `.GroupBySlice`.
  * Everything that comes from a request is escaped on the way in (see query/matchers.ts).
  */
-import type { TemplateData } from './template.ts';
+import type { TemplateData } from '../lib/go-template/go-template.ts';
 import type { LabelSelector } from '../kubernetes/label-selector-types.ts';
 import {
   escapeRegexValue,

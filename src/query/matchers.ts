@@ -3,7 +3,7 @@
  * client (object names, metric label selectors), so every value is escaped here, always:
  * quoted as a PromQL string literal and, inside regex matchers, regex-escaped first.
  */
-import { goQuote } from '../go-quote.ts';
+import { goQuote } from '../lib/go-fmt/go-fmt.ts';
 import type { LabelSelector, Requirement } from '../kubernetes/label-selector-types.ts';
 
 /** A matcher that cannot be built; the message is upstream's where upstream has one. */

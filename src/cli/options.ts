@@ -1,0 +1,212 @@
+/**
+ * Command-line options: prometheus-adapter v0.12's flags (adapter, klog, custom-metrics-apiserver
+ * base adapter, and k8s.io/apiserver serving/authn/authz/audit/features) parsed with pflag
+ * semantics into a frozen `Options`, plus the `config-gen` subcommand. Durations are milliseconds.
+ */
+import type { AdapterConfig } from '../config/types.ts';
+import type { FlagSpec } from './flag-spec.ts';
+import { CONFIG_GEN_FLAGS, LINT_FLAGS, SERVE_FLAGS } from './flags.ts';
+import { scanFlags } from './parse.ts';
+import { formatUsage } from './usage.ts';
+import type { FlagValue, NamedCertKey } from './values.ts';
+
+/** Server options, one property per flag (see `usage()` for the flag names and defaults). */
+export interface Options {
+  readonly prometheusUrl: string;
+  readonly prometheusAuthInCluster: boolean;
+  readonly prometheusAuthConfig: string;
+  readonly prometheusCaFile: string;
+  readonly prometheusClientTlsCertFile: string;
+  readonly prometheusClientTlsKeyFile: string;
+  readonly prometheusTokenFile: string;
+  /** `--prometheus-basic-auth-file` (an addition): a file holding `user:password`. */
+  readonly prometheusBasicAuthFile: string;
+  /** `--prometheus-header`, raw `Key=Value` texts in order. */
+  readonly prometheusHeaders: readonly string[];
+  readonly prometheusVerb: string;
+  /** `--config`; "" when not given (the built-in default rules then apply). */
+  readonly configFile: string;
+  readonly metricsRelistIntervalMs: number;
+  /** `--metrics-max-age`; 0 (the default) is already replaced by the relist interval. */
+  readonly metricsMaxAgeMs: number;
+  readonly disableHttp2: boolean;
+  /** `--rate-interval`: window of the default rules used when `--config` is absent. */
+  readonly rateIntervalMs: number;
+  /** `--coalesce-window` (an addition): identical queries/listings within it run once; 0 disables. */
+  readonly coalesceWindowMs: number;
+  /** `-v` / `--v`. */
+  readonly verbosity: number;
+  readonly vmodule: string;
+  readonly logFlushFrequencyMs: number;
+  /** Accepted no-ops (removed from upstream in v0.11; kept so old manifests still start). */
+  readonly logtostderr: boolean;
+  readonly alsologtostderr: boolean;
+  readonly listerKubeconfig: string;
+  /** `--discovery-interval`: RESTMapper refresh period (upstream ignores it; we honour it). */
+  readonly discoveryIntervalMs: number;
+  readonly clientQps: number;
+  readonly clientBurst: number;
+  readonly bindAddress: string;
+  /** 0 means do not serve HTTPS. */
+  readonly securePort: number;
+  readonly certDir: string;
+  readonly tlsCertFile: string;
+  readonly tlsPrivateKeyFile: string;
+  readonly tlsCipherSuites: readonly string[];
+  readonly tlsMinVersion: string;
+  readonly tlsSniCertKeys: readonly NamedCertKey[];
+  readonly http2MaxStreamsPerConnection: number;
+  readonly permitPortSharing: boolean;
+  readonly permitAddressSharing: boolean;
+  readonly authenticationKubeconfig: string;
+  readonly authenticationTokenWebhookCacheTtlMs: number;
+  readonly clientCaFile: string;
+  readonly requestheaderClientCaFile: string;
+  readonly requestheaderAllowedNames: readonly string[];
+  readonly requestheaderUsernameHeaders: readonly string[];
+  readonly requestheaderGroupHeaders: readonly string[];
+  readonly requestheaderExtraHeadersPrefix: readonly string[];
+  readonly authenticationSkipLookup: boolean;
+  readonly authenticationTolerateLookupFailure: boolean;
+  readonly authorizationKubeconfig: string;
+  readonly authorizationWebhookCacheAuthorizedTtlMs: number;
+  readonly authorizationWebhookCacheUnauthorizedTtlMs: number;
+  readonly authorizationAlwaysAllowPaths: readonly string[];
+  readonly profiling: boolean;
+  readonly contentionProfiling: boolean;
+  readonly debugSocketPath: string;
+  readonly enablePriorityAndFairness: boolean;
+  /** Every `--audit-*` flag by name (e.g. `audit-log-path`); accepted and stored, not acted on. */
+  readonly audit: Readonly<Record<string, FlagValue>>;
+}
+
+/** `config-gen` options. */
+export interface ConfigGenOptions {
+  readonly rateIntervalMs: number;
+  readonly labelPrefix: string;
+}
+
+/** `lint` (an addition): the config to check offline. */
+export interface LintOptions {
+  readonly configFile: string;
+  readonly rateIntervalMs: number;
+}
+
+/** What the command line asks for. `args` are positional arguments (ignored upstream). */
+export type ParsedArgs =
+  | {
+      readonly command: 'serve';
+      readonly options: Options;
+      readonly args: readonly string[];
+      readonly warnings: readonly string[];
+    }
+  | {
+      readonly command: 'config-gen';
+      readonly options: ConfigGenOptions;
+      readonly args: readonly string[];
+    }
+  | { readonly command: 'lint'; readonly options: LintOptions; readonly args: readonly string[] }
+  | { readonly command: 'help'; readonly usage: string };
+
+const collect = (specs: readonly FlagSpec[], given: ReadonlyMap<string, FlagValue>) => {
+  const top: Record<string, FlagValue> = {};
+  const audit: Record<string, FlagValue> = {};
+  for (const spec of specs) {
+    const target = spec.group === 'audit' ? audit : top;
+    target[spec.key] = given.get(spec.key) ?? target[spec.key] ?? spec.default;
+  }
+  return { top, audit };
+};
+
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+};
+
+/**
+ * Parses `argv` (the arguments after the program, i.e. `process.argv.slice(2)`). A first argument
+ * of `config-gen` selects that subcommand. Throws `OptionsError` (exit code 2) on a bad command
+ * line; `-h`/`--help` yields `{ command: 'help', usage }` (print it, exit 0). Run
+ * `validateOptions` on the result before use.
+ */
+export const parseArgs = (argv: readonly string[]): ParsedArgs => {
+  if (argv[0] === 'lint') {
+    const scan = scanFlags(LINT_FLAGS, argv.slice(1));
+    if (scan.kind === 'help') return { command: 'help', usage: usage('lint') };
+    const options = collect(LINT_FLAGS, scan.values).top as unknown as LintOptions;
+    return { command: 'lint', options: Object.freeze(options), args: scan.args };
+  }
+  const configGen = argv[0] === 'config-gen';
+  const specs = configGen ? CONFIG_GEN_FLAGS : SERVE_FLAGS;
+  const scan = scanFlags(specs, configGen ? argv.slice(1) : argv);
+  if (scan.kind === 'help')
+    return { command: 'help', usage: usage(configGen ? 'config-gen' : 'serve') };
+  const { top, audit } = collect(specs, scan.values);
+  if (configGen) {
+    const options = top as unknown as ConfigGenOptions;
+    return { command: 'config-gen', options: Object.freeze(options), args: scan.args };
+  }
+  const serve = top as unknown as Omit<Options, 'audit'>;
+  const maxAge =
+    serve.metricsMaxAgeMs === 0 ? serve.metricsRelistIntervalMs : serve.metricsMaxAgeMs;
+  const options: Options = deepFreeze({ ...serve, metricsMaxAgeMs: maxAge, audit });
+  return { command: 'serve', options, args: scan.args, warnings: scan.warnings };
+};
+
+/** The usage text (flags, types, defaults) for the server or `config-gen`. */
+export const usage = (command: 'serve' | 'config-gen' | 'lint' = 'serve'): string =>
+  command === 'lint'
+    ? formatUsage(
+        'Check a config offline (schema, regexes, templates, PromQL, resource names) against the\nstandard Kubernetes resources, and warn about rules that cannot work.\n\nUsage:\n  adapter lint --config=FILE',
+        LINT_FLAGS,
+      )
+    : command === 'serve'
+      ? formatUsage(
+          'Usage:\n  adapter [flags]\n  adapter config-gen [flags]\n  adapter lint --config=FILE',
+          SERVE_FLAGS,
+        )
+      : formatUsage(
+          'Generate a config that produces the same functionality as the legacy discovery rules.\n\nUsage:\n  adapter config-gen [flags]',
+          CONFIG_GEN_FLAGS,
+        );
+
+const TLS_VERSIONS = ['VersionTLS10', 'VersionTLS11', 'VersionTLS12', 'VersionTLS13'];
+
+/** Every problem with option values that needs no config (upstream wording where it has one). */
+export const validateOptions = (o: Options): string[] => {
+  const problems: string[] = [];
+  if (o.prometheusVerb !== 'GET' && o.prometheusVerb !== 'POST') {
+    problems.push(
+      `unsupported Prometheus HTTP verb ${JSON.stringify(o.prometheusVerb)}; supported verbs: "GET" and "POST"`,
+    );
+  }
+  if (o.prometheusAuthInCluster && o.prometheusAuthConfig !== '') {
+    problems.push('may not use both in-cluster auth and an explicit kubeconfig at the same time');
+  }
+  if (o.securePort < 0 || o.securePort > 65535) {
+    problems.push(
+      `--secure-port ${o.securePort} must be between 0 and 65535, inclusive. 0 for turning off secure port`,
+    );
+  }
+  if ((o.tlsCertFile === '') !== (o.tlsPrivateKeyFile === '')) {
+    problems.push('--tls-cert-file and --tls-private-key-file must be given together');
+  }
+  if (o.tlsMinVersion !== '' && !TLS_VERSIONS.includes(o.tlsMinVersion)) {
+    problems.push(`unknown tls version ${JSON.stringify(o.tlsMinVersion)}`);
+  }
+  if (o.metricsRelistIntervalMs <= 0) problems.push('--metrics-relist-interval must be positive');
+  if (o.discoveryIntervalMs < 0) problems.push('--discovery-interval must not be negative');
+  return problems;
+};
+
+/**
+ * Problems that depend on the loaded config: with custom-metrics `rules`, `--metrics-max-age` must
+ * not be below `--metrics-relist-interval` (upstream checks it only then, too).
+ */
+export const validateOptionsWithConfig = (o: Options, config: AdapterConfig): string[] =>
+  config.rules.length > 0 && o.metricsMaxAgeMs < o.metricsRelistIntervalMs
+    ? ['max age must not be less than relist interval']
+    : [];

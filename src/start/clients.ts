@@ -1,0 +1,73 @@
+/**
+ * The adapter's clients, built from options: the Kubernetes lister client, the Prometheus client
+ * (with its latency histogram and --v=6 request log), and the first resource map.
+ */
+import { sleep } from '../discovery/relister.ts';
+import { createKubeClient, type KubeClient } from '../kubernetes/client.ts';
+import { discoverResources } from '../kubernetes/discovery.ts';
+import { inClusterConfig, loadKubeconfig } from '../kubernetes/kubeconfig.ts';
+import type { ResourceMap } from '../kubernetes/types.ts';
+import type { Logger } from '../log.ts';
+import type { Options } from '../cli/options.ts';
+import { createPrometheusClient, type HttpPrometheusClient } from '../prometheus/client.ts';
+import { parseHeaderArgs } from '../prometheus/headers.ts';
+import type { SelfMetrics } from '../self-metrics.ts';
+import { VERSION } from '../version.ts';
+
+/** Initial discovery must succeed; it is retried for a while (the apiserver may be starting). */
+export const firstResourceMap = async (
+  kube: KubeClient,
+  ctx: { readonly logger: Logger; readonly signal: AbortSignal },
+): Promise<ResourceMap> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const found = await discoverResources(kube, ctx.signal);
+      if (found.failedGroups.length > 0) {
+        ctx.logger.info(
+          'some API groups could not be discovered',
+          { groups: found.failedGroups },
+          1,
+        );
+      }
+      return found.map;
+    } catch (err) {
+      if (attempt >= 10 || ctx.signal.aborted)
+        throw new Error('unable to discover cluster resources', { cause: err });
+      ctx.logger.error('resource discovery failed; retrying', { attempt, err });
+      await sleep(Math.min(1000 * 2 ** attempt, 10_000), ctx.signal);
+    }
+  }
+};
+
+export const kubeClientFor = (options: Options): KubeClient =>
+  createKubeClient(
+    options.listerKubeconfig === '' ? inClusterConfig() : loadKubeconfig(options.listerKubeconfig),
+    {
+      qps: options.clientQps,
+      burst: options.clientBurst,
+      userAgent: `k8s-prometheus-adapter/${VERSION}`,
+    },
+  );
+
+export const prometheusClientFor = (
+  options: Options,
+  metrics: SelfMetrics,
+  logger: Logger,
+): HttpPrometheusClient =>
+  createPrometheusClient({
+    baseUrl: options.prometheusUrl,
+    verb: options.prometheusVerb,
+    headers: parseHeaderArgs(options.prometheusHeaders),
+    caFile: options.prometheusCaFile,
+    clientCertFile: options.prometheusClientTlsCertFile,
+    clientKeyFile: options.prometheusClientTlsKeyFile,
+    tokenFile: options.prometheusTokenFile,
+    basicAuthFile: options.prometheusBasicAuthFile,
+    authConfig: options.prometheusAuthConfig,
+    inCluster: options.prometheusAuthInCluster,
+    observe: metrics.observePrometheusRequest,
+    timeoutMs: 60_000,
+    onRequest: (method, url, status, ms) => {
+      logger.info('prometheus request', { method, url, status, ms }, 6);
+    },
+  });

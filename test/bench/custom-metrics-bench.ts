@@ -1,0 +1,136 @@
+/**
+ * `npm run bench`: throughput and latency of the custom-metrics `pods/*` route over 100 pods,
+ * adapter (HTTPS, real Prometheus behind it) beside Prometheus hit directly with the very same
+ * PromQL. The ratio is the adapter's overhead. Both are measured in this run, on this machine.
+ * Everything listens on 127.0.0.1 and stops by itself.
+ */
+import { createServer } from 'node:http';
+import autocannon from 'autocannon';
+import { allowEveryAccessReview, kubeconfigFor, startAdapter } from '../integration/harness.ts';
+import { createFakeKubeApi } from '../support/fake-kube-api.ts';
+import { startPrometheus } from '../support/prometheus-server.ts';
+import { waitFor } from '../support/processes.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PODS = 100;
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = 16;
+
+/** One exporter serving a growing counter for each of the 100 pods. */
+const startExporter = async () => {
+  const started = Date.now();
+  const server = createServer((_req, res) => {
+    const t = (Date.now() - started) / 1000;
+    const lines = Array.from(
+      { length: PODS },
+      (_, i) =>
+        `http_requests_total{namespace="default",pod="pod-${i}"} ${Math.floor(t * (i + 1))}`,
+    );
+    res.end(`# TYPE http_requests_total counter\n${lines.join('\n')}\n`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const stop = () =>
+    new Promise<void>((r) => {
+      server.close(() => {
+        r();
+      });
+    });
+  return { port, stop };
+};
+
+interface Result {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+const load = async (url: string, tls: boolean): Promise<Result> => {
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...(tls ? { tlsOptions: { rejectUnauthorized: false } } : {}),
+  });
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+  };
+};
+
+const main = async (): Promise<void> => {
+  const dir = await mkdtemp(join(tmpdir(), 'k8spa-bench-'));
+  const exporter = await startExporter();
+  const prometheus = await startPrometheus([{ address: `127.0.0.1:${exporter.port}`, labels: {} }]);
+  const kube = createFakeKubeApi();
+  kube.setPods(
+    'default',
+    Array.from({ length: PODS }, (_, i) => ({ name: `pod-${i}`, labels: { app: 'bench' } })),
+  );
+  kube.setNamespaces([{ name: 'default' }]);
+  allowEveryAccessReview(kube);
+  const kubeServer = await kube.start();
+  await writeFile(join(dir, 'kubeconfig'), kubeconfigFor(kubeServer.url));
+  const path =
+    '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests?labelSelector=app%3Dbench';
+  const measureAdapter = async (args: readonly string[]): Promise<Result> => {
+    const adapter = await startAdapter({ dir, prometheusUrl: prometheus.url }, [
+      '--rate-interval=1m',
+      ...args,
+    ]);
+    try {
+      await waitFor(
+        '100 pods served',
+        async () => {
+          const res = await adapter.get(path);
+          const ok =
+            res.status === 200 &&
+            (JSON.parse(res.body) as { items: unknown[] }).items.length === PODS;
+          return ok ? true : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+      return await load(`https://127.0.0.1:${adapter.port}${path}`, true);
+    } finally {
+      await adapter.stop();
+    }
+  };
+  try {
+    const names = Array.from({ length: PODS }, (_, i) => `pod-${i}`).join('|');
+    const promql = `sum(rate(http_requests_total{namespace="default",pod=~"${names}"}[1m])) by (pod)`;
+    // Warm Prometheus up with the same query before the baseline.
+    await prometheus.query(promql);
+    const direct = await load(
+      `${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`,
+      false,
+    );
+    // Every request does its own object listing and PromQL query (client QPS limit lifted).
+    const uncoalesced = await measureAdapter(['--coalesce-window=0', '--client-qps=-1']);
+    // As deployed: identical queries/listings within 1 s shared (the HPA case).
+    const coalesced = await measureAdapter([]);
+    const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+    const report = {
+      pods: PODS,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      prometheusDirect: direct,
+      adapterUncoalesced: uncoalesced,
+      adapterCoalesced: coalesced,
+      throughputRatioUncoalesced: ratio(uncoalesced.rps, direct.rps),
+      throughputRatioCoalesced: ratio(coalesced.rps, direct.rps),
+      p50RatioUncoalesced: ratio(uncoalesced.p50, Math.max(direct.p50, 1)),
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await Promise.allSettled([kubeServer.stop(), prometheus.stop(), exporter.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+await main();

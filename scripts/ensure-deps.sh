@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a fresh machine (idempotent):
-# npm packages (npm ci), Debian's prometheus/promtool, iproute2 and util-linux (for the local cluster).
+# npm packages (npm ci), Debian's prometheus/promtool, iproute2, util-linux, nftables, iptables and
+# conntrack (for the local cluster and its kube-proxy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '[deps %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -15,6 +16,10 @@ command -v prometheus >/dev/null || missing+=(prometheus)
 command -v ip >/dev/null || missing+=(iproute2)
 command -v unshare >/dev/null || missing+=(util-linux)
 command -v openssl >/dev/null || missing+=(openssl)
+command -v curl >/dev/null || missing+=(curl)
+command -v nft >/dev/null || missing+=(nftables)
+command -v iptables-save >/dev/null || missing+=(iptables)
+command -v conntrack >/dev/null || missing+=(conntrack)
 if (( ${#missing[@]} )); then
   if [[ $(id -u) -ne 0 ]]; then log "need root to install: ${missing[*]}"; exit 1; fi
   log "apt-get install ${missing[*]}"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Stops the local cluster and removes everything it made: the node agent and every pod process,
-# the controller-manager, the apiserver and etcd; pod network namespaces, veths, the bridge and
-# the ClusterIP blackhole route; mount-point directories the node agent created on the host;
-# and the state directory (pass --keep-state to keep PKI, etcd data and logs).
+# kube-proxy, the controller-manager, the apiserver and etcd; pod network namespaces, veths, the
+# service router's namespace (with every nftables/iptables rule and conntrack entry kube-proxy made:
+# they live only there), the bridge and the host's ClusterIP route; mount-point directories the node
+# agent created on the host; and the state directory (pass --keep-state to keep PKI, etcd data and logs).
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -28,6 +29,17 @@ for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$BRIDGE-" || t
   ip netns delete "$ns" 2>/dev/null || true
 done
 
+# kube-proxy's rules are in its own namespace (see up.sh), not the host's: deleting the namespace removes
+# them, so no `kube-proxy --cleanup`, which would also flush other clusters' rules if they lived on the host.
+stop_pid kube-proxy 10
+if ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$PROXY_NS"; then
+  pids=$(ip netns pids "$PROXY_NS" 2>/dev/null || true)
+  [[ -n "$pids" ]] && kill -KILL $pids 2>/dev/null || true
+  log "deleting service router namespace $PROXY_NS"
+  ip netns delete "$PROXY_NS" 2>/dev/null || true
+fi
+ip link delete "$PROXY_VETH" 2>/dev/null || true
+
 stop_pid kube-controller-manager 10
 stop_pid kube-apiserver 15
 stop_pid etcd 10
@@ -40,7 +52,8 @@ if ip link show "$BRIDGE" >/dev/null 2>&1; then
   log "deleting bridge $BRIDGE"
   ip link delete "$BRIDGE"
 fi
-ip route del blackhole "$SERVICE_CIDR" 2>/dev/null || true
+# The ClusterIP route (gone with the bridge already, unless the bridge was missing) or an older blackhole.
+for _ in 1 2 3; do ip route del "$SERVICE_CIDR" 2>/dev/null || break; done
 
 # Mounts: pods mount only inside their private mount namespaces, gone with them; this is a safety net.
 for m in $(findmnt -rn -o TARGET 2>/dev/null | grep "^$CLUSTER_DIR/" | sort -r || true); do

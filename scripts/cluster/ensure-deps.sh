@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the host packages the local cluster and the walkthrough need, if missing:
 # iproute2 (ip netns/veth/bridge), util-linux (nsenter, unshare, setsid), openssl (PKI),
-# curl (health checks). Prometheus is built by build-binaries.sh: Debian's package has no
+# curl (health checks), nftables (`nft`: kube-proxy's nftables mode, the default here), iptables
+# (kube-proxy's iptables mode, K8S_PA_PROXY_MODE=iptables, and iptables-save to inspect) and conntrack
+# (to inspect kube-proxy's NAT entries). Prometheus is built by build-binaries.sh: Debian's package has no
 # Kubernetes service discovery, which the walkthrough's configuration uses.
 set -euo pipefail
 need=()
@@ -9,6 +11,9 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v nsenter >/dev/null && command -v unshare >/dev/null || need+=(util-linux)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
+command -v nft >/dev/null || need+=(nftables)
+command -v iptables-save >/dev/null || need+=(iptables)
+command -v conntrack >/dev/null || need+=(conntrack)
 [[ ${#need[@]} -eq 0 ]] && exit 0
 [[ $(id -u) -eq 0 ]] || { echo "need root to install: ${need[*]}" >&2; exit 1; }
 echo "[deps] installing ${need[*]} (apt)" >&2

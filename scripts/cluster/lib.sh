@@ -14,10 +14,19 @@ API_PORT="${K8S_PA_API_PORT:-${API_PORT:-6443}}"
 ETCD_PORT="${K8S_PA_ETCD_PORT:-${ETCD_PORT:-2379}}"
 BRIDGE="${K8S_PA_BRIDGE:-${BRIDGE:-k8spa0}}"
 POD_NET="${K8S_PA_POD_NET:-${POD_NET:-10.244.0}}"          # pods: $POD_NET.0/24, bridge $POD_NET.1
-SERVICE_NET="${K8S_PA_SERVICE_NET:-${SERVICE_NET:-10.244.1}}" # virtual ClusterIPs, blackholed on the host
+SERVICE_NET="${K8S_PA_SERVICE_NET:-${SERVICE_NET:-10.244.1}}" # ClusterIPs, served by kube-proxy (see up.sh)
 NODE_NAME="${K8S_PA_NODE_NAME:-${NODE_NAME:-k8spa-node}}"
+PROXY_MODE="${K8S_PA_PROXY_MODE:-${PROXY_MODE:-nftables}}"  # kube-proxy --proxy-mode: nftables or iptables
 BRIDGE_IP="$POD_NET.1"
 SERVICE_CIDR="$SERVICE_NET.0/24"
+# The service router: a network namespace of its own per cluster, where kube-proxy runs and keeps its rules,
+# attached to the bridge by the veth $PROXY_VETH with the address $PROXY_IP (.254 of the pod /24; the node
+# agent never gives it to a pod and makes it every pod's default gateway, see serviceRouterIp in
+# tools/node-agent/pod-network.ts). The name is outside the "$BRIDGE-" prefix of pod namespaces, which the
+# node agent sweeps when it starts.
+PROXY_NS="kube-proxy-$BRIDGE"
+PROXY_VETH="${BRIDGE}kp"
+PROXY_IP="$POD_NET.254"
 KUBECONFIG_PATH="$CLUSTER_DIR/kubeconfig"
 PKI="$CLUSTER_DIR/pki"
 RUN="$CLUSTER_DIR/run"
@@ -36,6 +45,7 @@ BRIDGE=$BRIDGE
 POD_NET=$POD_NET
 SERVICE_NET=$SERVICE_NET
 NODE_NAME=$NODE_NAME
+PROXY_MODE=$PROXY_MODE
 ENV
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates the cluster PKI with openssl (EC P-256, fast): cluster CA, apiserver serving cert,
 # front-proxy CA + client (aggregation layer), service-account key pair, client certs for the
-# admin, the controller-manager, the node agent and the apiserver→kubelet client, and the
+# admin, the controller-manager, the node agent, kube-proxy and the apiserver→kubelet client, and the
 # kubelet serving cert; then the kubeconfigs. Idempotent: existing files are kept.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -40,19 +40,21 @@ cert front-proxy-client front-proxy-ca /CN=front-proxy-client clientAuth
 cert admin ca "/O=system:masters/CN=kubernetes-admin" clientAuth
 cert controller-manager ca /CN=system:kube-controller-manager clientAuth
 cert node-agent ca "/O=system:masters/CN=system:node:$NODE_NAME" clientAuth
+# The user system:kube-proxy is bound to the bootstrap ClusterRole system:node-proxier.
+cert kube-proxy ca /CN=system:kube-proxy clientAuth
 cert apiserver-kubelet-client ca "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth
 cert kubelet ca "/CN=system:node:$NODE_NAME" serverAuth "DNS:$NODE_NAME,IP:$BRIDGE_IP"
 [[ -f sa.key ]] || { key sa; openssl pkey -in sa.key -pubout -out sa.pub 2>/dev/null; }
 
-kubeconfig() { # kubeconfig FILE CERT USER
-  local file=$1 cert=$2 user=$3
+kubeconfig() { # kubeconfig FILE CERT USER [SERVER]
+  local file=$1 cert=$2 user=$3 server=${4:-https://127.0.0.1:$API_PORT}
   cat >"$file" <<YAML
 apiVersion: v1
 kind: Config
 clusters:
 - name: k8spa
   cluster:
-    server: https://127.0.0.1:$API_PORT
+    server: $server
     certificate-authority-data: $(base64 -w0 <"$PKI/ca.crt")
 users:
 - name: $user
@@ -69,4 +71,6 @@ YAML
 kubeconfig "$KUBECONFIG_PATH" admin kubernetes-admin
 kubeconfig "$CLUSTER_DIR/controller-manager.kubeconfig" controller-manager system:kube-controller-manager
 kubeconfig "$CLUSTER_DIR/node-agent.kubeconfig" node-agent "system:node:$NODE_NAME"
+# kube-proxy runs in the service router's network namespace: it reaches the apiserver on the bridge address.
+kubeconfig "$CLUSTER_DIR/kube-proxy.kubeconfig" kube-proxy system:kube-proxy "https://$BRIDGE_IP:$API_PORT"
 chmod 600 ./*.key

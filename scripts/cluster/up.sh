@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts a one-node local Kubernetes: etcd, kube-apiserver (aggregation layer on), kube-controller-manager
-# and our node agent (the kubelet + scheduler stand-in, pods as local processes in network namespaces).
+# Starts a one-node local Kubernetes: etcd, kube-apiserver (aggregation layer on), kube-controller-manager,
+# our node agent (the kubelet + scheduler stand-in, pods as local processes in network namespaces) and
+# kube-proxy (Service ClusterIPs, from the host and from pods; see "Services" below).
 # Idempotent: components already running are left alone. State lives in $K8S_PA_CLUSTER_DIR
 # (default ~/.cache/k8s-prometheus-adapter/cluster); `npm run cluster:down` removes it all.
 set -euo pipefail
@@ -16,7 +17,7 @@ save_settings
 mkdir -p "$RUN" "$LOGS"
 
 if pid_alive etcd && pid_alive kube-apiserver && pid_alive kube-controller-manager && pid_alive node-agent &&
-  kc get --raw /readyz >/dev/null 2>&1; then
+  pid_alive kube-proxy && kc get --raw /readyz >/dev/null 2>&1; then
   log "cluster already up (state in $CLUSTER_DIR)"
   printf '\nexport KUBECONFIG=%s\n' "$KUBECONFIG_PATH"
   exit 0
@@ -26,12 +27,45 @@ log "generating PKI in $PKI"
 bash "$REPO_ROOT/scripts/cluster/pki.sh"
 
 if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
-  log "creating bridge $BRIDGE ($BRIDGE_IP/24); ClusterIPs $SERVICE_CIDR are blackholed"
+  log "creating bridge $BRIDGE ($BRIDGE_IP/24)"
   ip link add "$BRIDGE" type bridge
   ip addr add "$BRIDGE_IP/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
 fi
-ip route replace blackhole "$SERVICE_CIDR"
+
+# Services. kube-proxy (the real one) makes ClusterIPs work, but not in the host's own network namespace:
+# its nftables table ("kube-proxy") and iptables chains (KUBE-*) have fixed names, so two clusters on one
+# host (the e2e test's and yours, or several helpers' slots) would overwrite each other's rules on every
+# sync, and `kube-proxy --cleanup` of one would wipe the other's. Each cluster therefore gets a service
+# router: the network namespace $PROXY_NS, attached to the bridge like a pod (veth $PROXY_VETH,
+# address $PROXY_IP), where kube-proxy runs and keeps all its rules. Nothing is added to the host's
+# nftables/iptables or to host-wide sysctls; down.sh deletes the namespace and every rule goes with it.
+#   host → ClusterIP: the host routes $SERVICE_CIDR via $PROXY_IP on the bridge;
+#   pod → ClusterIP:  pods' default route is $PROXY_IP (set by the node agent, pod-network.ts).
+# The router DNATs to a pod IP (or to the apiserver on the host, for the "kubernetes" Service) and sends
+# the packet back out on the bridge. Client and backend share that one bridge, so without more the backend
+# would answer the client directly, bypassing the router's conntrack, and the client would drop a reply
+# that does not come from the ClusterIP. br_netfilter (bridge-nf-call-iptables) is no fix here: it runs
+# bridged frames through the host's netfilter, and kube-proxy's NAT state is in the router's namespace.
+# So kube-proxy runs with --masquerade-all: the router SNATs all service traffic to $PROXY_IP, and every
+# reply comes back through it to be un-NATed. This works whatever the host's bridge-nf-call-iptables is.
+# The router has no route beyond the pod /24, so pod traffic to anything else stops there.
+if ! ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$PROXY_NS"; then
+  log "creating service router: network namespace $PROXY_NS ($PROXY_IP on $BRIDGE)"
+  ip link delete "$PROXY_VETH" 2>/dev/null || true
+  ip netns add "$PROXY_NS"
+  ip link add "$PROXY_VETH" type veth peer name eth0 netns "$PROXY_NS"
+  ip link set "$PROXY_VETH" master "$BRIDGE" up
+  ip -n "$PROXY_NS" addr add "$PROXY_IP/24" dev eth0
+  ip -n "$PROXY_NS" link set eth0 up
+  ip -n "$PROXY_NS" link set lo up
+  # Namespace-local sysctls: forward (DNAT to the same link), and no ICMP redirects to the senders
+  # (they would be told to bypass the router).
+  ip netns exec "$PROXY_NS" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward &&
+    echo 0 >/proc/sys/net/ipv4/conf/all/send_redirects && echo 0 >/proc/sys/net/ipv4/conf/eth0/send_redirects'
+fi
+# Replaces the blackhole route older versions of this script set for the same range.
+ip route replace "$SERVICE_CIDR" via "$PROXY_IP" dev "$BRIDGE"
 
 if ! pid_alive etcd; then
   log "starting etcd on 127.0.0.1:$ETCD_PORT"
@@ -94,6 +128,19 @@ if ! pid_alive node-agent; then
     --kube-version "$KUBE_VERSION" --prometheus-binary "$BIN/prometheus" \
     --tls-cert-file "$PKI/kubelet.crt" --tls-private-key-file "$PKI/kubelet.key" --client-ca-file "$PKI/ca.crt"
   wait_for "node $NODE_NAME Ready" 60 kc wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s
+fi
+
+if ! pid_alive kube-proxy; then
+  # nftables mode (kube-proxy's newest, GA since 1.33; K8S_PA_PROXY_MODE=iptables for the other).
+  # --conntrack-max-per-core 0 leaves nf_conntrack_max alone (host-wide, read-only in a namespace); the
+  # conntrack timeouts it sets are the router namespace's own. Health and metrics on the router's loopback.
+  log "starting kube-proxy ($PROXY_MODE mode) in $PROXY_NS"
+  start_detached kube-proxy ip netns exec "$PROXY_NS" "$BIN/kube-proxy" \
+    --kubeconfig "$CLUSTER_DIR/kube-proxy.kubeconfig" --hostname-override "$NODE_NAME" \
+    --proxy-mode "$PROXY_MODE" --cluster-cidr "$POD_NET.0/24" --masquerade-all \
+    --conntrack-max-per-core 0 \
+    --healthz-bind-address 127.0.0.1:10256 --metrics-bind-address 127.0.0.1:10249 --v=1
+  wait_for "kube-proxy synced (healthz)" 60 ip netns exec "$PROXY_NS" curl -fsS http://127.0.0.1:10256/healthz
 fi
 
 log "cluster up in $((SECONDS - T0))s; kubeconfig: $KUBECONFIG_PATH"

@@ -566,10 +566,14 @@ describe('health endpoints', () => {
     ]);
   });
 
-  it('failures withhold the reason', async () => {
+  it('failures withhold the reason, except with ?verbose', async () => {
     assert.deepEqual(await text('/readyz'), [
       500,
       '[+]ping ok\n[+]log ok\n[+]relist-timely ok\n[-]metric-index failed: reason withheld\nreadyz check failed\n',
+    ]);
+    assert.deepEqual(await text('/readyz?verbose'), [
+      500,
+      '[+]ping ok\n[+]log ok\n[+]relist-timely ok\n[-]metric-index failed: no successful relist yet\nreadyz check failed\n',
     ]);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Legacy discovery documents (APIGroupList, APIGroup, APIResourceList) and the `/` path index,
- * shaped exactly as the generic apiserver writes them (spec §6.2). Pure.
+ * shaped exactly as the generic apiserver writes them (upstream-behaviour: discovery). Pure.
  */
 import type { ApiGroup } from './api-group.ts';
 

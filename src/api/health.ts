@@ -2,7 +2,8 @@
  * `/healthz`, `/livez`, `/readyz` and their per-check sub-paths, in the generic apiserver's
  * plain-text format (k8s.io/apiserver pkg/server/healthz): `ok`, or with `?verbose` one
  * `[+]<check> ok` line per check and `<endpoint> check passed`; failures are 500 with
- * `[-]<check> failed: reason withheld`. `?exclude=<check>` skips a check.
+ * `[-]<check> failed: reason withheld`, or with `?verbose` the reason itself (the generic apiserver
+ * always withholds it; ours are our own words, never a secret). `?exclude=<check>` skips a check.
  */
 import type { Logger } from '../log.ts';
 import { plainError, type Reply } from './negotiate.ts';
@@ -38,12 +39,13 @@ export const healthReport = (
 ): Reply => {
   const excluded = new Set(query.getAll('exclude'));
   const failed: string[] = [];
+  const verbose = query.has('verbose');
   let out = '';
   for (const [name, error] of checks) {
     if (excluded.delete(name)) out += `[+]${name} excluded: ok\n`;
     else if (error === undefined) out += `[+]${name} ok\n`;
     else {
-      out += `[-]${name} failed: reason withheld\n`;
+      out += `[-]${name} failed: ${verbose ? error : 'reason withheld'}\n`;
       failed.push(`[-]${name} failed: ${error}`);
     }
   }
@@ -54,7 +56,7 @@ export const healthReport = (
     logger.info(`${endpoint} check failed`, { failed }, 2);
     return plainError(500, `${out}${endpoint} check failed`);
   }
-  const body = query.has('verbose') ? `${out}${endpoint} check passed\n` : 'ok';
+  const body = verbose ? `${out}${endpoint} check passed\n` : 'ok';
   return { kind: 'raw', status: 200, headers: TEXT, body };
 };
 

@@ -31,13 +31,15 @@ export interface RenderContext {
 const JSON_TYPE = 'application/json';
 const PRETTY_AGENTS = ['curl', 'Wget', 'Mozilla/5.0'];
 
-interface MediaRange {
+/** One media range of an Accept header: lowercase type, quality and parameters. */
+export interface MediaRange {
   readonly type: string;
   readonly q: number;
   readonly params: ReadonlyMap<string, string>;
 }
 
-const parseRange = (text: string): MediaRange => {
+/** Parses one media range (`application/json;as=Table;v=v1`); a bad `q` reads as 0. */
+export const parseRange = (text: string): MediaRange => {
   const [type = '', ...rest] = text.split(';').map((p) => p.trim());
   const params = new Map(
     rest.map((p) => {

@@ -29,7 +29,7 @@ const nonResource = (path: string, verb = 'get'): Want => ({
 });
 
 const cases: [method: string, target: string, want: Want][] = [
-  // custom metrics route forms (spec §9.2 table)
+  // custom metrics route forms (upstream-behaviour: authz)
   [
     'GET',
     `${CM}/v1beta2/namespaces/ns/pods/*/m`,

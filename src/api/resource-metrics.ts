@@ -28,7 +28,7 @@ import { methodNotSupported, routeNotFound, type StatusResult } from './status.t
 
 export const METRICS_GROUP = 'metrics.k8s.io';
 
-/** The APIResourceList entries of metrics.k8s.io/v1beta1 (spec §6.2), sorted by name. */
+/** metrics.k8s.io/v1beta1's APIResourceList, sorted by name (upstream-behaviour: discovery). */
 export const METRICS_RESOURCES: readonly ApiResourceDoc[] = [
   {
     name: 'nodes',
@@ -143,7 +143,8 @@ const answer = async (
 /**
  * Answers one GET under `/apis/metrics.k8s.io/v1beta1/`: the object to serialize as JSON (a
  * NodeMetrics/PodMetrics, their list, or a meta.k8s.io Table). Throws ApiError: 404 for an
- * unknown path (route-not-found Status) or object (spec §6.6 texts), 400 for bad selectors, 405
+ * unknown path (route-not-found Status) or object (upstream-behaviour: resource-api),
+ * 400 for bad selectors, 405
  * for `watch`.
  */
 export const handleResourceMetrics = async (

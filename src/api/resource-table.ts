@@ -7,6 +7,7 @@
 import { formatGoDuration } from '../lib/go-fmt/go-fmt.ts';
 import { formatMilliQuantity } from '../kubernetes/quantity.ts';
 import type { ResourceUsage } from './resource-provider.ts';
+import { parseRange } from './negotiate.ts';
 
 export type TableVersion = 'v1' | 'v1beta1';
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -34,24 +35,6 @@ const COLUMNS = [
   column('memory', 'quantity'),
   column('Window', 'duration'),
 ];
-
-interface MediaRange {
-  readonly type: string;
-  readonly params: ReadonlyMap<string, string>;
-}
-
-const parseRange = (text: string): MediaRange => {
-  const [type = '', ...rest] = text.split(';').map((p) => p.trim());
-  const params = new Map(
-    rest.map((p) => {
-      const eq = p.indexOf('=');
-      return eq < 0
-        ? [p.toLowerCase(), '']
-        : [p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim()];
-    }),
-  );
-  return { type: type.toLowerCase(), params };
-};
 
 const JSON_LIKE = new Set(['application/json', 'application/*', '*/*']);
 

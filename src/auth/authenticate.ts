@@ -1,5 +1,5 @@
 /**
- * The delegated authentication union (spec §9.1), in order: front-proxy request headers, x509
+ * Delegated authentication (upstream-behaviour: authn), in order: front-proxy request headers, x509
  * client certificates, bearer tokens (TokenReview); anonymous only when no credential at all
  * was presented. The first success wins; otherwise any failure is a 401.
  */

@@ -1,10 +1,10 @@
 /**
  * The authentication settings in force at one moment (client CA and front-proxy settings),
  * and the pure rules that build them from flags and from the
- * `kube-system/extension-apiserver-authentication` ConfigMap (spec §9.1).
+ * `kube-system/extension-apiserver-authentication` ConfigMap (upstream-behaviour: authn).
  */
 import { parseCaBundle, type CaPool } from './cert-chain.ts';
-import type { RequestHeaderConfig } from './request-header.ts';
+import type { HeaderNames, RequestHeaderConfig } from './request-header.ts';
 
 /** An immutable snapshot; consumers call the source's `current()` per request. */
 export interface AuthnConfig {
@@ -18,9 +18,6 @@ export const EMPTY_AUTHN_CONFIG: AuthnConfig = Object.freeze({
   clientCa: undefined,
   requestHeader: undefined,
 });
-
-/** The front-proxy header names of a config; the flag defaults when there is none. */
-export type HeaderNames = Omit<RequestHeaderConfig, 'ca' | 'allowedNames'>;
 
 export const DEFAULT_HEADER_NAMES: HeaderNames = Object.freeze({
   usernameHeaders: ['x-remote-user'],

@@ -19,7 +19,7 @@ const HPA: UserInfo = {
 };
 const ANON: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'], extra: {} };
 
-describe('subjectAccessReviewSpec for every route form (spec §9.2)', () => {
+describe('subjectAccessReviewSpec for every route form (upstream-behaviour: authz)', () => {
   const user = { user: HPA.name, uid: 'uid-1', groups: HPA.groups, extra: HPA.extra };
   const cases: readonly { path: string; want: SubjectAccessReviewSpec }[] = [
     {

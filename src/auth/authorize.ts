@@ -1,5 +1,5 @@
 /**
- * Delegated authorization (spec §9.2), a union in order: the `system:masters` group; the
+ * Delegated authorization (upstream-behaviour: authz), in order: the `system:masters` group; the
  * `--authorization-always-allow-paths` (non-resource requests only); a SubjectAccessReview whose
  * allow and deny answers are cached separately.
  */

@@ -7,7 +7,7 @@ import { CaBundleError } from './cert-chain.ts';
 import type { ExtensionAuthFlags } from './config-combiner.ts';
 import { issueCa, type TestCert } from '../../test/support/pki.ts';
 import { silentLogger } from '../log.ts';
-import { waitFor } from '../../test/support/processes.ts';
+import { polled, pollUntil } from '../../test/support/poll.ts';
 import type { WatchEvent } from '../kubernetes/client.ts';
 import { ExtensionAuthConfigError, startAuthConfigSource } from './extension-auth-config.ts';
 import { KubernetesError } from '../kubernetes/kubernetes-error.ts';
@@ -97,10 +97,14 @@ describe('startAuthConfigSource', () => {
       backoff,
     });
     assert.deepEqual(subjects(source.current().requestHeader?.ca), ['CN=ca-a']);
-    await waitFor('watch', () => Promise.resolve(api.state.onEvent && true), {
-      timeoutMs: 2000,
-      intervalMs: 5,
-    });
+    polled(
+      await pollUntil(
+        () => Promise.resolve(api.state.onEvent),
+        (onEvent) => onEvent !== undefined,
+        { timeoutMs: 2000, intervalMs: 5 },
+      ),
+      'watch',
+    );
     api.emit('MODIFIED', configMap({ ...data, 'requestheader-client-ca-file': b.pem }, '2'));
     assert.deepEqual(subjects(source.current().requestHeader?.ca), ['CN=ca-b']);
     assert.deepEqual(subjects(source.current().clientCa), ['CN=ca-a']);
@@ -119,15 +123,23 @@ describe('startAuthConfigSource', () => {
       signal: signal(),
       backoff,
     });
-    await waitFor('watch', () => Promise.resolve(api.state.onEvent && true), {
-      timeoutMs: 2000,
-      intervalMs: 5,
-    });
+    polled(
+      await pollUntil(
+        () => Promise.resolve(api.state.onEvent),
+        (onEvent) => onEvent !== undefined,
+        { timeoutMs: 2000, intervalMs: 5 },
+      ),
+      'watch',
+    );
     api.emit('ERROR', { kind: 'Status', code: 410, reason: 'Expired' });
-    await waitFor('relist', () => Promise.resolve(source.current().clientCa), {
-      timeoutMs: 2000,
-      intervalMs: 5,
-    });
+    polled(
+      await pollUntil(
+        () => Promise.resolve(source.current().clientCa),
+        (clientCa) => clientCa !== undefined,
+        { timeoutMs: 2000, intervalMs: 5 },
+      ),
+      'relist',
+    );
     assert.deepEqual(subjects(source.current().clientCa), ['CN=ca-b']);
   });
 
@@ -234,10 +246,13 @@ describe('startAuthConfigSource', () => {
     assert.deepEqual(subjects(source.current().clientCa), ['CN=ca-a']);
     writeFileSync(`${file}.new`, b.pem);
     renameSync(`${file}.new`, file);
-    await waitFor(
+    polled(
+      await pollUntil(
+        () => Promise.resolve(subjects(source.current().clientCa)?.[0]),
+        (subject) => subject === 'CN=ca-b',
+        { timeoutMs: 3000, intervalMs: 10 },
+      ),
       'rotation',
-      () => Promise.resolve(subjects(source.current().clientCa)?.[0] === 'CN=ca-b' || undefined),
-      { timeoutMs: 3000, intervalMs: 10 },
     );
     const bad = join(dir, 'bad.pem');
     writeFileSync(bad, 'not a certificate');

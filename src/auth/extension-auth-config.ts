@@ -1,5 +1,5 @@
 /**
- * The live authentication settings (spec §9.1): `--client-ca-file` and
+ * The live authentication settings (upstream-behaviour: authn): `--client-ca-file` and
  * `--requestheader-client-ca-file` (re-read when the files change) or, for whichever is not set,
  * the ConfigMap `kube-system/extension-apiserver-authentication`, read at start and watched (an
  * informer: relist on 410, backoff on failures) so a rotated CA applies without a restart.

@@ -1,6 +1,6 @@
 /**
  * Who is calling: the Kubernetes user.Info an authenticator produces and the outcome of the
- * authentication union (spec §9.1).
+ * authentication union (upstream-behaviour: authn).
  */
 
 /** A Kubernetes user (user.Info). `extra` keys are lowercase. */

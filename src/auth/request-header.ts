@@ -1,9 +1,8 @@
 /**
  * The front-proxy (request-header) authenticator: a client certificate that verifies against
  * the requestheader CA, with an allowed CN, lets `X-Remote-User`, `X-Remote-Group` and
- * `X-Remote-Extra-*` name the user (spec §9.1; apiserver headerrequest). Pure.
+ * `X-Remote-Extra-*` name the user (upstream-behaviour: authn; apiserver headerrequest). Pure.
  */
-import type { HeaderNames } from './authn-config.ts';
 import type { CaPool } from './cert-chain.ts';
 import { firstValue, valuesOf, type HeaderInput } from './headers.ts';
 import { SKIP, type AuthnStep, type UserInfo } from './identity.ts';
@@ -21,6 +20,9 @@ export interface RequestHeaderConfig {
   readonly groupHeaders: readonly string[];
   readonly extraPrefixes: readonly string[];
 }
+
+/** The front-proxy header names of a config; the flag defaults when there is none. */
+export type HeaderNames = Omit<RequestHeaderConfig, 'ca' | 'allowedNames'>;
 
 /** `url.PathUnescape`, keeping the raw key when it is malformed. */
 const unescapeKey = (key: string): string => {

@@ -2,7 +2,7 @@
  * The authorizer's cache key: everything a SubjectAccessReview spec is made of, as one
  * unambiguous string, built without building the spec.
  */
-import type { AuthorizationAttributes } from './authorize.ts';
+import type { RequestAttributes as AuthorizationAttributes } from '../api/request-info.ts';
 import type { UserInfo } from './identity.ts';
 
 /** The user's part of a cache key, unambiguous (JSON never holds a raw newline). */

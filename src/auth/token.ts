@@ -2,7 +2,7 @@
  * Bearer tokens verified by a TokenReview against the core apiserver, with the apiserver's
  * token cache: verdicts (not errors) are kept for the TTL under a salted SHA-256 of the token
  * (the token itself is never stored), and concurrent lookups of one token share a single
- * review (spec §9.1).
+ * review (upstream-behaviour: authn).
  */
 import { hash, randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';

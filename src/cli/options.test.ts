@@ -31,6 +31,8 @@ const DEFAULTS: Omit<Options, 'audit'> = {
   configFile: '',
   metricsRelistIntervalMs: 600_000,
   metricsMaxAgeMs: 600_000,
+  metricsRelistTimeoutMs: 300_000,
+  strictPromql: false,
   disableHttp2: false,
   rateIntervalMs: 300_000,
   coalesceWindowMs: 1000,

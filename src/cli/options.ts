@@ -1,11 +1,19 @@
 /**
  * Command-line options: prometheus-adapter v0.12's flags (adapter, klog, custom-metrics-apiserver
  * base adapter, and k8s.io/apiserver serving/authn/authz/audit/features) parsed with pflag
- * semantics into a frozen `Options`, plus the `config-gen` subcommand. Durations are milliseconds.
+ * semantics into a frozen `Options`, plus the `config-gen` and `lint` subcommands. Durations are
+ * milliseconds.
  */
 import type { AdapterConfig } from '../config/types.ts';
-import type { FlagSpec } from './flag-spec.ts';
-import { CONFIG_GEN_FLAGS, LINT_FLAGS, SERVE_FLAGS } from './flags.ts';
+import { readFlags } from './flag-spec.ts';
+import {
+  CONFIG_GEN_FLAGS,
+  CONFIG_GEN_TABLE,
+  LINT_FLAGS,
+  LINT_TABLE,
+  SERVE_FLAGS,
+  SERVE_TABLE,
+} from './flags.ts';
 import { scanFlags } from './parse.ts';
 import { formatUsage } from './usage.ts';
 import type { FlagValue, NamedCertKey } from './values.ts';
@@ -29,6 +37,10 @@ export interface Options {
   readonly metricsRelistIntervalMs: number;
   /** `--metrics-max-age`; 0 (the default) is already replaced by the relist interval. */
   readonly metricsMaxAgeMs: number;
+  /** `--metrics-relist-timeout` (an addition): timeout of each series call; 0 means none. */
+  readonly metricsRelistTimeoutMs: number;
+  /** `--strict-promql` (an addition): unparsable rendered PromQL stops the start. */
+  readonly strictPromql: boolean;
   readonly disableHttp2: boolean;
   /** `--rate-interval`: window of the default rules used when `--config` is absent. */
   readonly rateIntervalMs: number;
@@ -90,6 +102,7 @@ export interface ConfigGenOptions {
 export interface LintOptions {
   readonly configFile: string;
   readonly rateIntervalMs: number;
+  readonly strictPromql: boolean;
 }
 
 /** What the command line asks for. `args` are positional arguments (ignored upstream). */
@@ -108,16 +121,6 @@ export type ParsedArgs =
   | { readonly command: 'lint'; readonly options: LintOptions; readonly args: readonly string[] }
   | { readonly command: 'help'; readonly usage: string };
 
-const collect = (specs: readonly FlagSpec[], given: ReadonlyMap<string, FlagValue>) => {
-  const top: Record<string, FlagValue> = {};
-  const audit: Record<string, FlagValue> = {};
-  for (const spec of specs) {
-    const target = spec.group === 'audit' ? audit : top;
-    target[spec.key] = given.get(spec.key) ?? target[spec.key] ?? spec.default;
-  }
-  return { top, audit };
-};
-
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null) {
     Object.freeze(value);
@@ -126,37 +129,43 @@ const deepFreeze = <T>(value: T): T => {
   return value;
 };
 
-/**
- * Parses `argv` (the arguments after the program, i.e. `process.argv.slice(2)`). A first argument
- * of `config-gen` selects that subcommand. Throws `OptionsError` (exit code 2) on a bad command
- * line; `-h`/`--help` yields `{ command: 'help', usage }` (print it, exit 0). Run
- * `validateOptions` on the result before use.
- */
-export const parseArgs = (argv: readonly string[]): ParsedArgs => {
-  if (argv[0] === 'lint') {
-    const scan = scanFlags(LINT_FLAGS, argv.slice(1));
-    if (scan.kind === 'help') return { command: 'help', usage: usage('lint') };
-    const options = collect(LINT_FLAGS, scan.values).top as unknown as LintOptions;
-    return { command: 'lint', options: Object.freeze(options), args: scan.args };
-  }
-  const configGen = argv[0] === 'config-gen';
-  const specs = configGen ? CONFIG_GEN_FLAGS : SERVE_FLAGS;
-  const scan = scanFlags(specs, configGen ? argv.slice(1) : argv);
-  if (scan.kind === 'help')
-    return { command: 'help', usage: usage(configGen ? 'config-gen' : 'serve') };
-  const { top, audit } = collect(specs, scan.values);
-  if (configGen) {
-    const options = top as unknown as ConfigGenOptions;
-    return { command: 'config-gen', options: Object.freeze(options), args: scan.args };
-  }
-  const serve = top as unknown as Omit<Options, 'audit'>;
-  const maxAge =
-    serve.metricsMaxAgeMs === 0 ? serve.metricsRelistIntervalMs : serve.metricsMaxAgeMs;
-  const options: Options = deepFreeze({ ...serve, metricsMaxAgeMs: maxAge, audit });
+const parseLint = (argv: readonly string[]): ParsedArgs => {
+  const scan = scanFlags(LINT_FLAGS, argv);
+  if (scan.kind === 'help') return { command: 'help', usage: usage('lint') };
+  const options = deepFreeze(readFlags(LINT_TABLE, scan.values));
+  return { command: 'lint', options, args: scan.args };
+};
+
+const parseConfigGen = (argv: readonly string[]): ParsedArgs => {
+  const scan = scanFlags(CONFIG_GEN_FLAGS, argv);
+  if (scan.kind === 'help') return { command: 'help', usage: usage('config-gen') };
+  const options = deepFreeze(readFlags(CONFIG_GEN_TABLE, scan.values));
+  return { command: 'config-gen', options, args: scan.args };
+};
+
+const parseServe = (argv: readonly string[]): ParsedArgs => {
+  const scan = scanFlags(SERVE_FLAGS, argv);
+  if (scan.kind === 'help') return { command: 'help', usage: usage('serve') };
+  const read = readFlags(SERVE_TABLE, scan.values);
+  const maxAge = read.metricsMaxAgeMs === 0 ? read.metricsRelistIntervalMs : read.metricsMaxAgeMs;
+  const options = deepFreeze({ ...read, metricsMaxAgeMs: maxAge });
   return { command: 'serve', options, args: scan.args, warnings: scan.warnings };
 };
 
-/** The usage text (flags, types, defaults) for the server or `config-gen`. */
+/**
+ * Parses `argv` (the arguments after the program, i.e. `process.argv.slice(2)`). A first argument
+ * of `config-gen` or `lint` selects that subcommand. Throws `OptionsError` (exit code 2) on a bad
+ * command line; `-h`/`--help` yields `{ command: 'help', usage }` (print it, exit 0). Run
+ * `validateOptions` on the result before use.
+ */
+export const parseArgs = (argv: readonly string[]): ParsedArgs =>
+  argv[0] === 'lint'
+    ? parseLint(argv.slice(1))
+    : argv[0] === 'config-gen'
+      ? parseConfigGen(argv.slice(1))
+      : parseServe(argv);
+
+/** The usage text (flags, types, defaults) for the server, `config-gen` or `lint`. */
 export const usage = (command: 'serve' | 'config-gen' | 'lint' = 'serve'): string =>
   command === 'lint'
     ? formatUsage(
@@ -199,6 +208,7 @@ export const validateOptions = (o: Options): string[] => {
   }
   if (o.metricsRelistIntervalMs <= 0) problems.push('--metrics-relist-interval must be positive');
   if (o.discoveryIntervalMs < 0) problems.push('--discovery-interval must not be negative');
+  if (o.metricsRelistTimeoutMs < 0) problems.push('--metrics-relist-timeout must not be negative');
   return problems;
 };
 

@@ -8,7 +8,7 @@ import { OptionsError } from './options-error.ts';
 import type { FlagSpec } from './flag-spec.ts';
 import { setFlagValue, type FlagValue } from './values.ts';
 
-/** Flags given on the command line, by `FlagSpec.key`, plus positional arguments. */
+/** Flags given on the command line, by `FlagSpec.key` (the flag name; an alias uses its target's), plus positional arguments. */
 export interface ScanResult {
   readonly kind: 'flags';
   readonly values: ReadonlyMap<string, FlagValue>;

@@ -127,14 +127,6 @@ describe('loadConfig: bad documents', () => {
       ['c.yaml:2:3: resourceRules.memory: required field is missing'],
     ],
     [
-      'a resource rule without queries',
-      `resourceRules:\n  cpu:\n    containerLabel: container\n  memory: ${RESOURCE_RULE}\n`,
-      [
-        'c.yaml:3:5: resourceRules.cpu.containerQuery: required field is missing',
-        'c.yaml:3:5: resourceRules.cpu.nodeQuery: required field is missing',
-      ],
-    ],
-    [
       'a bad window',
       `resourceRules:\n  cpu: ${RESOURCE_RULE}\n  memory: ${RESOURCE_RULE}\n  window: 1.5m\n`,
       [
@@ -164,6 +156,29 @@ describe('loadConfig: bad documents', () => {
       assert.deepEqual(problemsOf(text), want);
     });
   }
+
+  it('loads a resource rule without queries, as upstream (rules/ warns about it)', () => {
+    const text = `resourceRules:\n  cpu:\n    containerLabel: container\n  memory: ${RESOURCE_RULE}\n`;
+    const cpu = loadConfigWithPositions(text, 'c.yaml').config.resourceRules?.cpu;
+    assert.deepEqual(cpu, { containerQuery: '', nodeQuery: '', containerLabel: 'container' });
+  });
+
+  it('lenient loading returns the rules that decoded, with their paths and the problems', () => {
+    const text =
+      'rules:\n- seriesQuery: {a: b}\n- seriesQuery: ok\n  bogus: 1\n- seriesQuery: fine\n';
+    const loaded = loadConfigWithPositions(text, 'c.yaml', { lenient: true });
+    assert.deepEqual(
+      loaded.config.rules.map((r) => [loaded.pathOf(r), r.seriesQuery]),
+      [
+        ['rules[1]', 'ok'],
+        ['rules[2]', 'fine'],
+      ],
+    );
+    assert.deepEqual(
+      loaded.problems.map((p) => `${p.line}:${p.col}: ${p.path}`),
+      ['2:16: rules[0].seriesQuery', '4:3: rules[1].bogus'],
+    );
+  });
 
   it('reports every problem at once, in document order', () => {
     const text = [

@@ -20,6 +20,23 @@ export interface LoadedConfig {
   readonly locate: (path: string) => Position;
   /** A problem for `path`, positioned with `locate`, for use in `new ConfigError([...])`. */
   readonly problemAt: (path: string, message: string) => ConfigProblem;
+  /**
+   * Where a decoded rule was written (`rules[3]`); undefined for objects not from the file. With
+   * `lenient` loading, rules that failed to decode are missing from the config, so list indices
+   * and config paths differ.
+   */
+  readonly pathOf: (item: object) => string | undefined;
+  /** Schema problems (lenient loading only; a strict load throws them). */
+  readonly problems: readonly ConfigProblem[];
+}
+
+export interface LoadOptions {
+  /**
+   * Return what decoded, with the schema problems in `problems`, instead of throwing, so the
+   * semantic checks of the rules that did decode can report their problems in the same run.
+   * YAML syntax errors still throw: nothing decodes then.
+   */
+  readonly lenient?: boolean;
 }
 
 /** Drops the last `.key`, `[n]` or `["key"]` segment of a config path. */
@@ -59,7 +76,11 @@ const makeLocate =
  * an empty document or `{}` is a valid config with no rules. Throws `ConfigError` listing every
  * problem; on success the config is deeply frozen.
  */
-export const loadConfigWithPositions = (text: string, file: string): LoadedConfig => {
+export const loadConfigWithPositions = (
+  text: string,
+  file: string,
+  options: LoadOptions = {},
+): LoadedConfig => {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, {
     lineCounter: lines,
@@ -75,14 +96,19 @@ export const loadConfigWithPositions = (text: string, file: string): LoadedConfi
     path,
     message,
   });
-  if (doc === undefined)
-    return { config: deepFreeze({ rules: [], externalRules: [] }), locate, problemAt };
+  const itemPaths = new WeakMap<object, string>();
+  const pathOf = (item: object) => itemPaths.get(item);
+  if (doc === undefined) {
+    const config = deepFreeze({ rules: [], externalRules: [] });
+    return { config, locate, problemAt, pathOf, problems: [] };
+  }
   if (doc.errors.length > 0) throw new ConfigError(syntaxProblems(doc, lines, file));
   positions.set('', { line: 1, col: 1 });
-  const ctx: DecodeContext = { doc, lines, file, problems: [], positions };
+  const ctx: DecodeContext = { doc, lines, file, problems: [], positions, itemPaths };
   const config = decodeConfig(ctx, doc.contents);
-  if (ctx.problems.length > 0) throw new ConfigError(sortProblems(ctx.problems));
-  return { config: deepFreeze(config), locate, problemAt };
+  const problems = sortProblems(ctx.problems);
+  if (problems.length > 0 && options.lenient !== true) throw new ConfigError(problems);
+  return { config: deepFreeze(config), locate, problemAt, pathOf, problems };
 };
 
 /** `loadConfigWithPositions(text, file).config`. */

@@ -149,7 +149,12 @@ const decodeList = <T>(
   item: (ctx: DecodeContext, at: Child) => T | undefined,
 ): T[] => {
   const items = at === undefined ? undefined : listItems(ctx, at.node, at.path);
-  return (items ?? []).map((child) => item(ctx, child)).filter((x): x is T => x !== undefined);
+  return (items ?? []).flatMap((child) => {
+    const decoded = item(ctx, child);
+    if (decoded === undefined) return [];
+    if (typeof decoded === 'object' && decoded !== null) ctx.itemPaths.set(decoded, child.path);
+    return [decoded];
+  });
 };
 
 const RULE_KEYS = ['seriesQuery', 'seriesFilters', 'resources', 'name', 'metricsQuery'];
@@ -173,14 +178,15 @@ const RESOURCE_RULE_KEYS = ['containerQuery', 'nodeQuery', 'resources', 'contain
 const decodeResourceRule = (ctx: DecodeContext, at: Child): ResourceRule | undefined => {
   const fields = structFields(ctx, at.node, at.path, 'config.ResourceRule', RESOURCE_RULE_KEYS);
   if (fields === undefined) return undefined;
-  const containerQuery = reqString(ctx, fields, 'containerQuery', at);
-  const nodeQuery = reqString(ctx, fields, 'nodeQuery', at);
-  const rest = {
+  // Upstream's plain string fields: an absent query is "", which rules/ reports as a warning.
+  const containerQuery = optString(ctx, fields, 'containerQuery') ?? '';
+  const nodeQuery = optString(ctx, fields, 'nodeQuery') ?? '';
+  return {
+    containerQuery,
+    nodeQuery,
     ...opt('resources', decodeResourceMapping(ctx, fields.get('resources'))),
     ...opt('containerLabel', optString(ctx, fields, 'containerLabel')),
   };
-  if (containerQuery === undefined || nodeQuery === undefined) return undefined;
-  return { containerQuery, nodeQuery, ...rest };
 };
 
 const decodeWindow = (ctx: DecodeContext, at: Child | undefined): string | undefined => {

@@ -44,7 +44,9 @@ export interface DiscoveryRule {
 
 /** `resourceRules.cpu` / `resourceRules.memory`. */
 export interface ResourceRule {
+  /** Empty when not written (upstream starts; pod metrics then come back empty). */
   readonly containerQuery: string;
+  /** Empty when not written (upstream starts; node metrics then come back empty). */
   readonly nodeQuery: string;
   readonly resources?: ResourceMapping;
   readonly containerLabel?: string;

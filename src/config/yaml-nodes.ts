@@ -16,6 +16,8 @@ export interface DecodeContext {
   readonly problems: ConfigProblem[];
   /** config path → position of the node written there. */
   readonly positions: Map<string, Position>;
+  /** Each decoded list item → its config path (an item that failed to decode leaves no gap). */
+  readonly itemPaths: WeakMap<object, string>;
 }
 
 /** A mapping entry; `merged` entries came in through a `<<` merge key. */

@@ -4,7 +4,7 @@
  * sets of series, so its size grows with the number of distinct metrics, not series.
  */
 import type { CompiledRule } from '../rules/compiled-rule.ts';
-import { ROOT_SCOPED } from '../rules/compiled-rule.ts';
+import { isRootScoped } from '../naming/resource-labels.ts';
 import type { GroupResource } from '../kubernetes/types.ts';
 import { groupResourceString } from '../kubernetes/types.ts';
 import type { Series } from '../prometheus/types.ts';
@@ -66,7 +66,7 @@ export const contributionOf = (rule: CompiledRule, series: readonly Series[]): R
       continue;
     }
     for (const gr of rule.resourcesFor(labelNames)) {
-      const namespaced = !ROOT_SCOPED.has(gr.resource) || gr.group !== '';
+      const namespaced = !isRootScoped(gr);
       custom.set(customKey(gr, namespaced, metric), {
         seriesName: s.name,
         rule,

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRelister } from './relister.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
-import { silentLogger } from '../log.ts';
+import { createLogger, silentLogger } from '../log.ts';
 import type { Series } from '../prometheus/types.ts';
 
 const fakeClient = (answers: Map<string, readonly Series[] | Error>) => {
@@ -74,6 +74,73 @@ describe('relister', () => {
       ['a1', 'b2'],
     );
     assert.deepEqual(relister.status().failing, ['qa']);
+  });
+
+  it('counts a relist as successful only when some series call answered', async () => {
+    const answers = new Map<string, readonly Series[] | Error>([
+      ['qa', new Error('connection refused')],
+      ['qb', new Error('503')],
+    ]);
+    let now = 1000;
+    const relister = createRelister({
+      client: fakeClient(answers),
+      rules: () => [ruleA, ruleB],
+      intervalMs: 1000,
+      maxAgeMs: 1000,
+      concurrency: 2,
+      now: () => now,
+      logger: silentLogger(),
+    });
+    await relister.runOnce();
+    assert.deepEqual(
+      { ...relister.status() },
+      {
+        lastRunAt: 1000,
+        lastSuccessAt: 0,
+        failing: ['qa', 'qb'],
+        queries: 2,
+        lastError: 'connection refused',
+      },
+    );
+    answers.set('qb', [{ name: 'b1', labels: { pod: 'p' } }]);
+    now = 2000;
+    await relister.runOnce();
+    assert.equal(relister.status().lastSuccessAt, 2000);
+    answers.set('qb', new Error('503'));
+    now = 3000;
+    await relister.runOnce();
+    assert.equal(relister.status().lastSuccessAt, 2000, 'a later failure keeps the last success');
+    assert.equal(relister.status().lastRunAt, 3000);
+  });
+
+  it('logs the progress of a slow relist until it ends', async () => {
+    const lines: string[] = [];
+    let release: (s: readonly Series[]) => void = () => undefined;
+    const slow = new Promise<readonly Series[]>((resolve) => (release = resolve));
+    const relister = createRelister({
+      client: { series: (match: string) => (match === 'qa' ? slow : Promise.resolve([])) },
+      rules: () => [ruleA, ruleB],
+      intervalMs: 1000,
+      maxAgeMs: 1000,
+      concurrency: 2,
+      now: () => 1000,
+      logger: createLogger({ verbosity: 0, write: (line) => lines.push(line) }),
+      progressEveryMs: 10,
+    });
+    const run = relister.runOnce();
+    while (!lines.some((l) => l.includes('relist still running'))) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const entry = JSON.parse(lines.find((l) => l.includes('relist still running')) ?? '{}') as {
+      done?: number;
+      pending?: string[];
+    };
+    assert.deepEqual([entry.done, entry.pending], [1, ['qa']]);
+    release([]);
+    await run;
+    const after = lines.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(lines.length, after, 'no progress lines once the relist is over');
   });
 
   it('run() stops when aborted', async () => {

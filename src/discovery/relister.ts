@@ -28,13 +28,21 @@ export interface RelisterOptions {
   readonly now: () => number;
   readonly logger: Logger;
   readonly observer?: RelistObserver;
+  /** A relist still running after this long logs its progress, and again at this interval. */
+  readonly progressEveryMs?: number;
 }
 
 export interface RelistStatus {
   /** ms epoch of the last finished run, 0 before the first. */
   readonly lastRunAt: number;
+  /** ms epoch of the last run in which a series call succeeded (or that had none to make), 0 before. */
+  readonly lastSuccessAt: number;
   /** seriesQuery strings whose last call failed. */
   readonly failing: readonly string[];
+  /** How many distinct seriesQuery calls the last run made. */
+  readonly queries: number;
+  /** The first failing call's error in the last run, if any. */
+  readonly lastError: string | undefined;
 }
 
 export interface Relister {
@@ -45,7 +53,29 @@ export interface Relister {
   run(signal: AbortSignal): Promise<void>;
 }
 
-type Outcome = { readonly ok: true; readonly series: readonly Series[] } | { readonly ok: false };
+type Outcome =
+  | { readonly ok: true; readonly series: readonly Series[] }
+  | { readonly ok: false; readonly error: string };
+
+/** Logs, every `progressEveryMs` until stopped, how far a slow relist has got. */
+const progressLog = (
+  options: RelisterOptions,
+  queries: readonly string[],
+  pending: Set<string>,
+) => {
+  const began = performance.now();
+  const timer = setInterval(() => {
+    options.logger.info('relist still running', {
+      elapsedSeconds: Math.round((performance.now() - began) / 1000),
+      done: queries.length - pending.size,
+      pending: [...pending],
+    });
+  }, options.progressEveryMs ?? 10_000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+  };
+};
 
 const fetchAll = async (
   options: RelisterOptions,
@@ -53,28 +83,54 @@ const fetchAll = async (
   signal?: AbortSignal,
 ): Promise<Map<string, Outcome>> => {
   const start = (options.now() - options.maxAgeMs) / 1000;
-  const outcomes = await mapBounded(queries, options.concurrency, async (q) => {
-    const began = performance.now();
-    try {
-      const series = await options.client.series(q, start, signal);
-      options.observer?.query(q, true, (performance.now() - began) / 1000, series.length);
-      return [q, { ok: true, series }] as const;
-    } catch (err) {
-      options.observer?.query(q, false, (performance.now() - began) / 1000, 0);
-      options.logger.error('series query failed; its rules keep their last good metrics', {
-        seriesQuery: q,
-        err,
-      });
-      return [q, { ok: false }] as const;
-    }
-  });
-  return new Map<string, Outcome>(outcomes);
+  const pending = new Set(queries);
+  const stopProgress = progressLog(options, queries, pending);
+  try {
+    return new Map<string, Outcome>(
+      await mapBounded(queries, options.concurrency, async (q) => {
+        try {
+          return await fetchOne(options, { query: q, start, ...(signal ? { signal } : {}) });
+        } finally {
+          pending.delete(q);
+        }
+      }),
+    );
+  } finally {
+    stopProgress();
+  }
+};
+
+/** One series call; a failure is logged and kept as an outcome, never thrown. */
+const fetchOne = async (
+  options: RelisterOptions,
+  call: { readonly query: string; readonly start: number; readonly signal?: AbortSignal },
+): Promise<readonly [string, Outcome]> => {
+  const { query: q, start, signal } = call;
+  const began = performance.now();
+  try {
+    const series = await options.client.series(q, start, signal);
+    options.observer?.query(q, true, (performance.now() - began) / 1000, series.length);
+    return [q, { ok: true, series }];
+  } catch (err) {
+    options.observer?.query(q, false, (performance.now() - began) / 1000, 0);
+    options.logger.error('series query failed; its rules keep their last good metrics', {
+      seriesQuery: q,
+      err,
+    });
+    return [q, { ok: false, error: err instanceof Error ? err.message : String(err) }];
+  }
 };
 
 /** Creates a relister whose index starts empty. */
 export const createRelister = (options: RelisterOptions): Relister => {
   let index = emptyIndex();
-  let status: RelistStatus = { lastRunAt: 0, failing: [] };
+  let status: RelistStatus = {
+    lastRunAt: 0,
+    lastSuccessAt: 0,
+    failing: [],
+    queries: 0,
+    lastError: undefined,
+  };
 
   const runOnce = async (signal?: AbortSignal): Promise<MetricIndex> => {
     const began = performance.now();
@@ -89,7 +145,15 @@ export const createRelister = (options: RelisterOptions): Relister => {
     });
     index = buildIndex(contributions, options.now());
     const failing = queries.filter((q) => outcomes.get(q)?.ok !== true);
-    status = { lastRunAt: options.now(), failing };
+    const now = options.now();
+    const succeeded = failing.length < queries.length || queries.length === 0;
+    status = {
+      lastRunAt: now,
+      lastSuccessAt: succeeded ? now : status.lastSuccessAt,
+      failing,
+      queries: queries.length,
+      lastError: failing.map((q) => outcomes.get(q)).find((o) => o?.ok === false)?.error,
+    };
     const custom = index.listCustom().length;
     const external = index.listExternal().length;
     options.observer?.indexed(custom, external, (performance.now() - began) / 1000);

@@ -42,6 +42,10 @@ export interface WatchEvent {
 export interface KubeClient {
   getJson(path: string, options?: RequestOptions): Promise<unknown>;
   postJson(path: string, body: unknown, options?: RequestOptions): Promise<unknown>;
+  /** Sends a JSON merge patch (`application/merge-patch+json`); works for subresources (`…/status`). */
+  patchJson(path: string, patch: unknown, options?: RequestOptions): Promise<unknown>;
+  /** DELETE with an optional body (a `DeleteOptions`); resolves with the answer (object or Status). */
+  deleteJson(path: string, body?: unknown, options?: RequestOptions): Promise<unknown>;
   /**
    * Streams a watch (`watch=true` is added to `query`), calling `onEvent` per NDJSON line.
    * Resolves when the server ends the stream or `signal` aborts.
@@ -57,12 +61,16 @@ export interface KubeClient {
 }
 
 interface Call {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly path: string;
   readonly options: RequestOptions;
   readonly body?: string;
+  /** Content type of `body` (default `application/json`). */
+  readonly contentType?: string;
   readonly watch?: boolean;
 }
+
+const MERGE_PATCH = 'application/merge-patch+json';
 
 const toWatchEvent = (value: unknown): WatchEvent => {
   if (typeof value !== 'object' || value === null || !('type' in value)) {
@@ -95,7 +103,7 @@ export const createKubeClient = (
       accept: call.options.accept ?? 'application/json',
       'user-agent': options.userAgent ?? 'k8s-prometheus-adapter',
     };
-    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    if (call.body !== undefined) headers['content-type'] = call.contentType ?? 'application/json';
     const auth = await conn.authorization?.();
     if (auth !== undefined) headers['authorization'] = auth;
     return headers;
@@ -152,6 +160,21 @@ export const createKubeClient = (
     getJson: (path, opts = {}) => json({ method: 'GET', path, options: opts }),
     postJson: (path, body, opts = {}) =>
       json({ method: 'POST', path, options: opts, body: JSON.stringify(body) }),
+    patchJson: (path, patch, opts = {}) =>
+      json({
+        method: 'PATCH',
+        path,
+        options: opts,
+        body: JSON.stringify(patch),
+        contentType: MERGE_PATCH,
+      }),
+    deleteJson: (path, body, opts = {}) =>
+      json({
+        method: 'DELETE',
+        path,
+        options: opts,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
     watch: async (path, query, onEvent, signal) => {
       try {
         const res = await send({ method: 'GET', path, options: { query, signal }, watch: true });

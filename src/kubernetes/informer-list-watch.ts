@@ -4,7 +4,7 @@
  */
 import type { WatchEvent } from './client.ts';
 import type { InformerStore } from './informer-store.ts';
-import type { InformerOptions } from './informer.ts';
+import type { InformerOptions } from './informer-options.ts';
 import { KubernetesError } from './kubernetes-error.ts';
 
 /** What one watch ended with: the last resourceVersion seen, and how it ended. */

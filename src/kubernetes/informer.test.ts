@@ -6,7 +6,7 @@ import { createKubeClient, type KubeClient } from './client.ts';
 import { createInformer } from './informer.ts';
 import { podMetaFrom, type PodMeta } from './metadata-informers.ts';
 import { silentLogger } from '../log.ts';
-import { waitFor } from '../../test/support/processes.ts';
+import { polled, pollUntil } from '../../test/support/poll.ts';
 
 interface Seen {
   readonly watch: boolean;
@@ -60,8 +60,15 @@ const send = (res: ServerResponse | undefined, type: string, object: unknown): v
 };
 
 /** Polls a synchronous check until it gives a value. */
-const until = <T>(what: string, check: () => T | undefined): Promise<T> =>
-  waitFor(what, () => Promise.resolve(check()), { timeoutMs: 5000, intervalMs: 10 });
+const until = async <T>(what: string, check: () => T | undefined): Promise<T> =>
+  polled(
+    await pollUntil(
+      () => Promise.resolve(check()),
+      (value) => value !== undefined,
+      { timeoutMs: 5000, intervalMs: 10 },
+    ),
+    what,
+  ) as T;
 
 const names = (items: readonly PodMeta[]): string[] => items.map((p) => p.name).sort();
 

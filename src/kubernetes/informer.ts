@@ -4,30 +4,10 @@
  * resourceVersion is too old) relists at once; any other failure retries with exponential backoff.
  * Readers see immutable snapshots; the request path never calls the API server.
  */
-import type { KubeClient } from './client.ts';
+import type { InformerOptions } from './informer-options.ts';
 import { listAll, watchOnce } from './informer-list-watch.ts';
 import { KubernetesError } from './kubernetes-error.ts';
-import type { Logger } from '../log.ts';
 import { createStore } from './informer-store.ts';
-
-export interface InformerOptions<T> {
-  readonly client: Pick<KubeClient, 'getJson' | 'watch'>;
-  /** Collection path, e.g. `/api/v1/pods`. */
-  readonly path: string;
-  /** Extra list/watch parameters, e.g. `{fieldSelector: 'status.phase=Running'}`. */
-  readonly query?: Readonly<Record<string, string>>;
-  /** Keeps what the cache needs from one object; undefined skips the object. */
-  readonly convert: (object: unknown) => T | undefined;
-  readonly keyOf: (item: T) => string;
-  readonly logger: Logger;
-  /** Accept header for list calls (e.g. PartialObjectMetadataList with a JSON fallback). */
-  readonly listAccept?: string;
-  readonly pageSize?: number;
-  /** Retry delays after failures: doubles from `initialMs` up to `maxMs` (default 500 ms…30 s). */
-  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
-  /** Server-side watch timeout; default a random 300–600 s, as client-go. */
-  readonly watchTimeoutSeconds?: () => number;
-}
 
 export interface Informer<T> {
   /** Lists and watches until `signal` aborts; never rejects. */

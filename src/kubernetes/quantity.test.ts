@@ -5,7 +5,7 @@ import type { QuantityFormat } from './quantity.ts';
 
 describe('quantityFromFloat', () => {
   const cases: readonly [value: number, format: QuantityFormat, expected: string][] = [
-    // spec §8, DecimalSI
+    // DecimalSI (upstream-behaviour: quantity)
     [0.016, 'DecimalSI', '16m'],
     [20.5, 'DecimalSI', '20500m'],
     [1, 'DecimalSI', '1'],
@@ -15,7 +15,7 @@ describe('quantityFromFloat', () => {
     [1234, 'DecimalSI', '1234'],
     [0.0005, 'DecimalSI', '0'],
     [-0.5, 'DecimalSI', '-500m'],
-    // spec §8, BinarySI
+    // BinarySI (upstream-behaviour: quantity)
     [500, 'BinarySI', '500'],
     [1048576, 'BinarySI', '1Mi'],
     [1048577, 'BinarySI', '1048577'],

@@ -1,5 +1,5 @@
 /**
- * Kubernetes Quantity strings (apimachinery pkg/api/resource), spec §8: the canonical form of a
+ * Quantities (apimachinery pkg/api/resource; upstream-behaviour: quantity): the canonical form of a
  * milli-value (`16m`, `2k`, `1Mi`) and the adapter's float → quantity conversion. Pure, exact
  * (BigInt), no I/O.
  */

@@ -1,5 +1,5 @@
 /**
- * `name` (spec §3.4): a series name becomes the API metric name through `matches` (RE2,
+ * `name` (upstream-behaviour: naming): series name → API metric name through `matches` (RE2,
  * unanchored, default `.*`) and `as` (Go `Regexp.Expand` syntax; default `$0` without capture
  * groups, `$1` with one, required otherwise). Only the expansion is returned, not the text
  * around the leftmost match.

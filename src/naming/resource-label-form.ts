@@ -56,7 +56,7 @@ const compile = (template: string): CompiledTemplate => {
   }
 };
 
-/** Compiles `resources.template`; throws NamingError (spec §3.3 messages). */
+/** Compiles `resources.template`; throws NamingError (upstream-behaviour: resources). */
 export const compileLabelForm = (template: string): LabelForm => {
   const tpl = compile(template);
   let rendered: string;

@@ -16,7 +16,7 @@ const throwsNaming = (fn: () => unknown, pattern: RegExp): void => {
   assert.throws(fn, (err: unknown) => err instanceof NamingError && pattern.test(err.message));
 };
 
-describe('labelForResource (spec §3.3 examples)', () => {
+describe('labelForResource (upstream-behaviour: resources)', () => {
   const cases: readonly [string, GroupResource, string][] = [
     ['<<.Resource>>', gr('pods'), 'pod'],
     ['kube_<<.Resource>>', gr('pods'), 'kube_pod'],
@@ -69,7 +69,7 @@ describe('labelForResource (spec §3.3 examples)', () => {
 });
 
 describe('resourcesForLabels', () => {
-  it('maps every label of the spec §3.3 table with <<.Resource>>', () => {
+  it('maps every label of the (upstream-behaviour: resources) table with <<.Resource>>', () => {
     const c = converter({ template: '<<.Resource>>' });
     const labels = [
       'pod',

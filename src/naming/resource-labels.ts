@@ -1,5 +1,5 @@
 /**
- * `resources` (spec §3.3, PA `resource_converter.go`): which series labels name Kubernetes
+ * `resources` (upstream-behaviour: resources; PA `resource_converter.go`): which series labels name
  * objects of which group-resource, through `overrides` (label → group-resource, normalised at
  * compile time) and the generic `template` (e.g. `kube_<<.Resource>>`).
  *
@@ -25,7 +25,7 @@ export interface ResourceConverter {
    * duplicates. Every label is tried: overrides first, else the template form, normalised
    * through the ResourceMap (labels naming no known resource are skipped). `namespaced` is
    * upstream's flag: true when some label maps to anything but namespaces, nodes or
-   * persistentvolumes, or to nothing at all (the index applies spec §5.3 per resource).
+   * persistentvolumes, or to nothing (the index decides per resource; upstream-behaviour: scope).
    */
   resourcesForLabels(labelNames: Iterable<string>): {
     readonly resources: readonly GroupResource[];
@@ -35,7 +35,7 @@ export interface ResourceConverter {
 
 const ROOT_SCOPED = new Set(['namespaces', 'nodes', 'persistentvolumes']);
 
-/** Whether metrics of `gr` are root-scoped in the custom metrics API (spec §5.3). */
+/** Whether `gr`'s metrics are root-scoped in the custom metrics API (upstream-behaviour: scope). */
 export const isRootScoped = (gr: GroupResource): boolean =>
   gr.group === '' && ROOT_SCOPED.has(gr.resource);
 
@@ -89,7 +89,7 @@ const templateLabel = (
   return label;
 };
 
-/** Compiles one rule's `resources`; throws NamingError (spec §3.3 messages). */
+/** Compiles one rule's `resources`; throws NamingError (upstream-behaviour: resources). */
 export const compileResourceConverter = (
   mapping: ResourceMapping | undefined,
   resourceMap: ResourceMap,

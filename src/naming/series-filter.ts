@@ -1,5 +1,5 @@
 /**
- * `seriesFilters` (spec §3.2): each filter keeps a series when its name matches (`is`) or does
+ * `seriesFilters` (upstream-behaviour: filters): keep a series if its name matches (`is`) or does
  * not match (`isNot`) an unanchored RE2 regex; all filters must pass. A non-empty
  * `name.matches` adds an implicit `is` filter at the end.
  */

@@ -17,7 +17,7 @@ import {
 import { tlsOptionsFor, type TlsOptions } from '../kubernetes/tls-options.ts';
 import { PrometheusConfigError } from './errors.ts';
 
-/** The TLS and credential flags of the adapter (spec §2.1), plus the new basic-auth file. */
+/** The TLS and credential flags (upstream-behaviour: flags), plus the new basic-auth file. */
 export interface PrometheusAuthOptions {
   /** `--prometheus-ca-file`: when set, kubeconfig/in-cluster auth is ignored entirely. */
   readonly caFile?: string | undefined;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import 'reflect-metadata';
 import { generateSelfSigned } from '../serve/self-signed.ts';
-import { createTestPki, type TestPki } from '../../test/support/pki-fixtures.ts';
+import { createTestPki, type TestPki } from '../../test/support/pki.ts';
 import { createPrometheusClient, type PrometheusClientOptions } from './client.ts';
 import { PrometheusConfigError, PrometheusError } from './errors.ts';
 

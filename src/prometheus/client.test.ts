@@ -337,6 +337,29 @@ describe('instrumentation', () => {
     slow.close();
     await client.close();
   });
+
+  it('series calls have their own timeout, separate from queries', async () => {
+    const slow = createServer(() => undefined);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    const client = createPrometheusClient({ baseUrl, timeoutMs: 60_000, seriesTimeoutMs: 50 });
+    const started = Date.now();
+    await assert.rejects(client.series('up', 0), /^PrometheusError: transport/);
+    assert.ok(Date.now() - started < 2000, 'the series timeout, not the 60 s query one');
+    const query = client.query('up', 1);
+    const early = await Promise.race([
+      query.then(
+        () => 'settled',
+        () => 'settled',
+      ),
+      new Promise((resolve) => setTimeout(resolve, 300, 'pending')),
+    ]);
+    assert.equal(early, 'pending', 'a query is not cut by the series timeout');
+    slow.closeAllConnections();
+    slow.close();
+    await assert.rejects(query);
+    await client.close();
+  });
 });
 
 describe('configuration errors', () => {

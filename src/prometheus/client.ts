@@ -18,8 +18,13 @@ export interface PrometheusClientOptions extends PrometheusAuthOptions {
   readonly headers?: HeaderMap | undefined;
   /** Upper bound of concurrent connections (default 16), kept alive between requests. */
   readonly maxConnections?: number | undefined;
-  /** Per-request timeout in ms (none by default; callers pass signals). */
+  /** Per-request timeout of queries in ms (none by default; callers pass signals). */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Per-request timeout of `/api/v1/series` calls in ms (none by default, as upstream): a relist
+   * against a large Prometheus or a slow Thanos may take minutes and still be worth finishing.
+   */
+  readonly seriesTimeoutMs?: number | undefined;
   /** Histogram hook (path, server, seconds): success and Prometheus errors, not transport errors. */
   readonly observe?: ((path: string, server: string, seconds: number) => void) | undefined;
   /** Request log hook for `--v=6`: called once a response status is known. */
@@ -103,7 +108,7 @@ export const requestTarget = (
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
- * Builds the Prometheus HTTP client (spec §4): `/api/v1/series` and `/api/v1/query` with Go's
+ * The Prometheus HTTP client (upstream-behaviour: client): `/api/v1/series`, `/api/v1/query`, Go's
  * parameter encoding, the `--prometheus-*` auth flags, bounded keep-alive connections (undici
  * Agent + `request()`, redirects followed like Go's client). Throws PrometheusConfigError on bad
  * options; calls reject with PrometheusError.
@@ -138,9 +143,10 @@ export const createPrometheusClient = (options: PrometheusClientOptions): HttpPr
   const send = async (
     url: string,
     body: string | null,
-    signal?: AbortSignal,
+    limits: { readonly timeoutMs: number | undefined; readonly signal: AbortSignal | undefined },
   ): Promise<Dispatcher.ResponseData> => {
-    const signals = options.timeoutMs === undefined ? [] : [AbortSignal.timeout(options.timeoutMs)];
+    const { timeoutMs, signal } = limits;
+    const signals = timeoutMs === undefined ? [] : [AbortSignal.timeout(timeoutMs)];
     if (signal !== undefined) signals.push(signal);
     try {
       return await request(url, {
@@ -164,7 +170,8 @@ export const createPrometheusClient = (options: PrometheusClientOptions): HttpPr
   ): Promise<unknown> => {
     const { url, body } = requestTarget(base, verb, endpoint, encodeQuery(params));
     const started = clock();
-    const res = await send(url, body, signal);
+    const timeoutMs = endpoint === SERIES_PATH ? options.seriesTimeoutMs : options.timeoutMs;
+    const res = await send(url, body, { timeoutMs, signal });
     options.onRequest?.(verb, url, res.statusCode, clock() - started);
     const observe = () => options.observe?.(endpoint, server, (clock() - started) / 1000);
     if (!hasEnvelope(res.statusCode)) {

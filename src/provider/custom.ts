@@ -1,5 +1,5 @@
 /**
- * CustomMetricsProvider over the metric index and Prometheus (spec §7.1–7.2): find the rule that
+ * CustomMetricsProvider (upstream-behaviour: custom) on the index + Prometheus: find the rule that
  * produced the metric, build its query for the requested objects, run it, and map samples back to
  * objects through the resource label.
  */
@@ -19,7 +19,8 @@ import { quantityFromFloat } from '../kubernetes/quantity.ts';
 import type { Logger } from '../log.ts';
 import type { PrometheusClient, Sample } from '../prometheus/types.ts';
 import { buildQuery } from '../query/build.ts';
-import { fetchMetrics, splitGroupResource } from './fetch.ts';
+import { fetchMetrics } from './fetch.ts';
+import { parseGroupResource } from '../kubernetes/resource-map.ts';
 
 export interface CustomProviderDeps {
   readonly index: () => MetricIndex;
@@ -42,7 +43,7 @@ interface Resolved {
 }
 
 const resolve = (deps: CustomProviderDeps, request: CustomMetricRequest): Resolved => {
-  const info = deps.resources().resolve(splitGroupResource(request.resource));
+  const info = deps.resources().resolve(parseGroupResource(request.resource));
   const entry = info && deps.index().findCustom(info, request.namespace !== '', request.metric);
   if (info === undefined || entry === undefined) {
     throw metricNotFound(request.metric, request.resource);

@@ -1,5 +1,5 @@
 /**
- * ExternalMetricsProvider over the shared metric index and Prometheus (spec §7.3): find the
+ * ExternalMetricsProvider (upstream-behaviour: external) on the index and Prometheus: find the
  * external rule that produced the metric, build its query from the HPA's metric selector (plus
  * the request namespace when the rule is namespaced), run it, and turn the result into values.
  */

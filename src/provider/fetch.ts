@@ -18,11 +18,3 @@ export const fetchMetrics = async (
     throw internalError('unable to fetch metrics', { cause: err });
   }
 };
-
-/** Splits `deployments.apps` into resource and group as schema.ParseGroupResource does. */
-export const splitGroupResource = (typed: string): { group: string; resource: string } => {
-  const dot = typed.indexOf('.');
-  return dot < 0
-    ? { group: '', resource: typed }
-    : { group: typed.slice(dot + 1), resource: typed.slice(0, dot) };
-};

@@ -1,5 +1,5 @@
 /**
- * The Prometheus side of metrics.k8s.io (spec §3.7, §7.4): build the `resourceRules` cpu and
+ * Prometheus side of metrics.k8s.io (upstream-behaviour: usage): build the `resourceRules` cpu and
  * memory queries for a set of pods (one namespace) or nodes, run both at one evaluation time, and
  * fold the samples into per-object usage. Failures never throw: they are logged and the objects
  * concerned are simply absent, as upstream.

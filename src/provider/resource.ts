@@ -1,6 +1,6 @@
 /**
  * ResourceMetricsProvider (metrics.k8s.io) over the pod and node caches and Prometheus
- * (spec §7.4): objects come from the watch-based caches, filtered by label and field selectors,
+ * (upstream-behaviour: usage): objects come from the caches, filtered by label and field selectors,
  * sorted; usage comes from the `resourceRules` queries, one pair per namespace (bounded in
  * parallel) for pods and one pair for all nodes.
  */

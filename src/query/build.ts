@@ -1,6 +1,7 @@
 /**
  * Builds the PromQL for one request by rendering a rule's `metricsQuery` with the fields of
- * spec §3.5: `.Series`, `.LabelMatchers`, `.LabelValuesByName`, `.GroupBy`, `.GroupBySlice`.
+ * `.Series`, `.LabelMatchers`, `.LabelValuesByName`, `.GroupBy`, `.GroupBySlice`
+ * (upstream-behaviour: query).
  * Everything that comes from a request is escaped on the way in (see query/matchers.ts).
  */
 import type { TemplateData } from '../lib/go-template/go-template.ts';

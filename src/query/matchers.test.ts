@@ -160,7 +160,7 @@ describe('matcher builders', () => {
   });
 });
 
-describe('selectorMatchers (spec §3.5 table)', () => {
+describe('selectorMatchers (upstream-behaviour: query)', () => {
   const r = (operator: Requirement['operator'], values: string[], key = 'k'): Requirement => ({
     key,
     operator,

@@ -109,7 +109,7 @@ const requirementMatcher = (r: Requirement): string => {
 };
 
 /**
- * The matchers for a metric label selector, in selector (key) order, per spec §3.5: `=`/`!=` with
+ * The matchers for a metric label selector, in key order (upstream-behaviour: query): `=`/`!=` with
  * one value → `k="v"`/`k!="v"`, with more → `k=~"v1|v2"`/`k!~"v1|v2"`; `in`/`notin` → `k=~`/`k!~`;
  * exists → `k!=""`; `!k` → `k=""`. Errors (MatcherError, upstream's texts): an empty key
  * (`label not specified`), `>`/`<` (`operator not supported by prometheus`), a value-less `=`/`in`

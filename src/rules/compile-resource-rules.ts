@@ -1,17 +1,17 @@
 /**
  * Compiles `resourceRules` (cpu and memory) for metrics.k8s.io: both query templates, the resource
- * mapping (which must name pods, namespaces and nodes), and the window. Problems carry config
+ * mapping, and the window. A mapping that cannot name pods, namespaces or nodes, or an empty
+ * query, is a warning: upstream starts and answers those metrics with empty lists. Problems carry config
  * paths like `resourceRules.cpu.containerQuery`, collected for all fields at once.
  */
 import { parsePromDuration } from '../lib/go-fmt/go-fmt.ts';
 import type { ResourceRule, ResourceRules } from '../config/types.ts';
 import type { ResourceMap } from '../kubernetes/types.ts';
 import { compileResourceConverter } from '../naming/resource-labels.ts';
-import { checkPromql } from '../query/promql-check.ts';
 import { QUERY_FIELD_NAMES, queryFields } from '../query/build.ts';
 import { compileTemplate, type TemplateData } from '../lib/go-template/go-template.ts';
 import type { CompiledResourceRule, CompiledResourceRules } from '../provider/resource-usage.ts';
-import type { RuleProblem } from './compile-rules.ts';
+import { checkRenderedPromql, type ProblemSink, type RuleProblem } from './compile-rules.ts';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -26,40 +26,60 @@ const SAMPLE = {
   node: queryFields({ series: '', metricSelector: [], objects: { label: 'node', names: ['n1'] } }),
 };
 
-const compileQuery = (text: string, path: string, sample: TemplateData) => {
-  const t = compileTemplate(text, { name: path, fields: QUERY_FIELD_NAMES });
-  const err = checkPromql(t.render(sample));
-  if (err !== undefined) throw new Error(err.message);
+const compileQuery = (
+  sink: ProblemSink,
+  text: string,
+  at: { readonly path: string; readonly sample: TemplateData },
+) => {
+  const t = compileTemplate(text, { name: at.path, fields: QUERY_FIELD_NAMES });
+  checkRenderedPromql(sink, at.path, t.render(at.sample));
   return t;
 };
+
+/** What goes missing when the resource mapping lacks a resource (upstream starts all the same). */
+const WITHOUT = {
+  pods: 'pod metrics are always empty',
+  namespaces: 'pod metrics are always empty',
+  nodes: 'node metrics are always empty',
+} as const;
 
 const compileOne = (
   rule: ResourceRule,
   path: string,
   resources: ResourceMap,
-  problems: RuleProblem[],
+  sink: ProblemSink,
 ): CompiledResourceRule | undefined => {
   const tryAt = <T>(at: string, fn: () => T): T | undefined => {
     try {
       return fn();
     } catch (err) {
-      problems.push({ path: `${path}.${at}`, message: message(err) });
+      sink.errors.push({ path: `${path}.${at}`, message: message(err) });
       return undefined;
     }
   };
-  const containerQuery = tryAt('containerQuery', () =>
-    compileQuery(rule.containerQuery, `${path}.containerQuery`, SAMPLE.container),
-  );
-  const nodeQuery = tryAt('nodeQuery', () =>
-    compileQuery(rule.nodeQuery, `${path}.nodeQuery`, SAMPLE.node),
-  );
-  const converter = tryAt('resources', () => {
-    const c = compileResourceConverter(rule.resources, resources);
-    for (const resource of ['pods', 'namespaces', 'nodes'])
-      c.labelForResource({ group: '', resource });
-    return c;
-  });
+  const query = (field: 'containerQuery' | 'nodeQuery', sample: TemplateData) => {
+    if (rule[field] === '') {
+      const what = field === 'nodeQuery' ? WITHOUT.nodes : WITHOUT.pods;
+      sink.warnings.push({ path: `${path}.${field}`, message: `not set: ${what}` });
+    }
+    return tryAt(field, () =>
+      compileQuery(sink, rule[field], { path: `${path}.${field}`, sample }),
+    );
+  };
+  const containerQuery = query('containerQuery', SAMPLE.container);
+  const nodeQuery = query('nodeQuery', SAMPLE.node);
+  const converter = tryAt('resources', () => compileResourceConverter(rule.resources, resources));
   if (!containerQuery || !nodeQuery || !converter) return undefined;
+  for (const resource of ['pods', 'namespaces', 'nodes'] as const) {
+    try {
+      converter.labelForResource({ group: '', resource });
+    } catch (err) {
+      sink.warnings.push({
+        path: `${path}.resources`,
+        message: `${message(err)}: ${WITHOUT[resource]}`,
+      });
+    }
+  }
   return {
     containerQuery,
     nodeQuery,
@@ -71,16 +91,26 @@ const compileOne = (
 export const compileResourceRules = (
   rules: ResourceRules,
   resources: ResourceMap,
-): { readonly rules?: CompiledResourceRules; readonly problems: readonly RuleProblem[] } => {
-  const problems: RuleProblem[] = [];
-  const cpu = compileOne(rules.cpu, 'resourceRules.cpu', resources, problems);
-  const memory = compileOne(rules.memory, 'resourceRules.memory', resources, problems);
+  options: { readonly strictPromql?: boolean } = {},
+): {
+  readonly rules?: CompiledResourceRules;
+  readonly problems: readonly RuleProblem[];
+  readonly warnings: readonly RuleProblem[];
+} => {
+  const sink: ProblemSink = {
+    errors: [],
+    warnings: [],
+    strictPromql: options.strictPromql ?? false,
+  };
+  const cpu = compileOne(rules.cpu, 'resourceRules.cpu', resources, sink);
+  const memory = compileOne(rules.memory, 'resourceRules.memory', resources, sink);
   let windowMs = 0;
   try {
     windowMs = parsePromDuration(rules.window ?? '0');
   } catch (err) {
-    problems.push({ path: 'resourceRules.window', message: message(err) });
+    sink.errors.push({ path: 'resourceRules.window', message: message(err) });
   }
-  if (!cpu || !memory || problems.length > 0) return { problems };
-  return { rules: Object.freeze({ cpu, memory, windowMs }), problems };
+  const { errors: problems, warnings } = sink;
+  if (!cpu || !memory || problems.length > 0) return { problems, warnings };
+  return { rules: Object.freeze({ cpu, memory, windowMs }), problems, warnings };
 };

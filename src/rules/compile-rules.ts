@@ -1,8 +1,11 @@
 /**
  * Compiles the config's `rules` and `externalRules` into CompiledRules, once at start and again
  * when the resource map changes. Every problem of every rule is collected (not just the first),
- * each with its config path, and every `metricsQuery` is rendered with sample values and parsed
- * as PromQL so a broken template fails the config rather than the first request.
+ * each with its config path, and every `metricsQuery` is rendered with sample values, so a broken
+ * template fails the config rather than the first request. The rendered query is then parsed as
+ * PromQL: a query the bundled grammar does not know (functions removed in Prometheus 3, newer
+ * ones, MetricsQL) is only a warning, as upstream passes queries to the backend unparsed, unless
+ * `strictPromql` makes it an error.
  */
 import type { AdapterConfig, DiscoveryRule } from '../config/types.ts';
 import type { ResourceMap } from '../kubernetes/types.ts';
@@ -23,7 +26,36 @@ export interface RuleProblem {
 export interface CompiledRules {
   readonly rules: readonly CompiledRule[];
   readonly problems: readonly RuleProblem[];
+  /** Rules that load but may not work as meant (unparsable PromQL, no metricsQuery). */
+  readonly warnings: readonly RuleProblem[];
 }
+
+export interface CompileOptions {
+  /** PromQL that does not parse is an error instead of a warning (`--strict-promql`). */
+  readonly strictPromql?: boolean;
+  /** Where a rule was written, when the config holds rules that did not decode (lint). */
+  readonly pathOf?: (rule: object) => string | undefined;
+}
+
+/** Where problems of one compile go: errors stop the config, warnings are reported. */
+export interface ProblemSink {
+  readonly errors: RuleProblem[];
+  readonly warnings: RuleProblem[];
+  readonly strictPromql: boolean;
+}
+
+/**
+ * Parses a rendered query as PromQL; a failure goes to errors or warnings (see the file comment).
+ * An empty query is not checked: it is answered as upstream does, see `buildQuery`.
+ */
+export const checkRenderedPromql = (sink: ProblemSink, path: string, rendered: string): void => {
+  if (rendered.trim() === '') return;
+  const err = checkPromql(rendered);
+  if (err === undefined) return;
+  const problem = { path, message: err.message };
+  if (sink.strictPromql) sink.errors.push(problem);
+  else sink.warnings.push({ ...problem, message: `${err.message} (sent to the backend as is)` });
+};
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -34,8 +66,6 @@ const SAMPLE_FIELDS = queryFields({
   namespace: { label: 'namespace', value: 'default' },
   objects: { label: 'pod', names: ['sample-a', 'sample-b'] },
 });
-
-const DEFAULT_QUERY = 'sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)';
 
 /** Tries `fn`; on failure records the problem at `path` and returns undefined. */
 const attempt = <T>(problems: RuleProblem[], path: string, fn: () => T): T | undefined => {
@@ -51,9 +81,10 @@ const compileOne = (
   rule: DiscoveryRule,
   where: { readonly kind: RuleKind; readonly path: string },
   resources: ResourceMap,
-  problems: RuleProblem[],
+  sink: ProblemSink,
 ): CompiledRule | undefined => {
   const { path } = where;
+  const problems = sink.errors;
   const naming = attempt(problems, `${path}.name`, () => compileNameMapping(rule));
   // The implicit `is: name.matches` filter would report a broken `matches` a second time.
   const filterProblems = naming === undefined && !rule.seriesFilters?.length ? [] : problems;
@@ -62,15 +93,20 @@ const compileOne = (
     compileResourceConverter(rule.resources, resources),
   );
   const query = attempt(problems, `${path}.metricsQuery`, () => {
-    const t = compileTemplate(rule.metricsQuery ?? DEFAULT_QUERY, {
+    const t = compileTemplate(rule.metricsQuery ?? '', {
       name: `${path}.metricsQuery`,
       fields: QUERY_FIELD_NAMES,
     });
-    const rendered = t.render(SAMPLE_FIELDS);
-    const err = checkPromql(rendered);
-    if (err !== undefined) throw new Error(err.message);
-    return t;
+    return { template: t, rendered: t.render(SAMPLE_FIELDS) };
   });
+  if (query !== undefined) checkRenderedPromql(sink, `${path}.metricsQuery`, query.rendered);
+  if (rule.metricsQuery === undefined) {
+    sink.warnings.push({
+      path,
+      message:
+        'no metricsQuery: every request for its metrics is answered 404 (custom) or 500 (external), as upstream does',
+    });
+  }
   if (!filter || !naming || !converter || !query) return undefined;
   return Object.freeze({
     kind: where.kind,
@@ -81,21 +117,30 @@ const compileOne = (
     resourcesFor: (labels: readonly string[]) => converter.resourcesForLabels(labels).resources,
     labelFor: (gr) => converter.labelForResource(gr),
     namespaced: rule.resources?.namespaced ?? true,
-    metricsQuery: query,
+    metricsQuery: query.template,
   } satisfies CompiledRule);
 };
 
 /** Compiles every custom and external rule; `problems` is empty when all compiled. */
-export const compileRules = (config: AdapterConfig, resources: ResourceMap): CompiledRules => {
-  const problems: RuleProblem[] = [];
+export const compileRules = (
+  config: AdapterConfig,
+  resources: ResourceMap,
+  options: CompileOptions = {},
+): CompiledRules => {
+  const sink: ProblemSink = {
+    errors: [],
+    warnings: [],
+    strictPromql: options.strictPromql ?? false,
+  };
   const rules: CompiledRule[] = [];
   const add = (list: readonly DiscoveryRule[], kind: RuleKind, key: string) => {
     list.forEach((rule, i) => {
-      const compiled = compileOne(rule, { kind, path: `${key}[${i}]` }, resources, problems);
+      const path = options.pathOf?.(rule) ?? `${key}[${i}]`;
+      const compiled = compileOne(rule, { kind, path }, resources, sink);
       if (compiled) rules.push(compiled);
     });
   };
   add(config.rules, 'custom', 'rules');
   add(config.externalRules, 'external', 'externalRules');
-  return { rules, problems };
+  return { rules, problems: sink.errors, warnings: sink.warnings };
 };

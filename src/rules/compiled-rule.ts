@@ -30,6 +30,3 @@ export interface CompiledRule {
   readonly namespaced: boolean;
   readonly metricsQuery: QueryRenderer;
 }
-
-/** Resources that are never namespaced in the custom metrics index (spec §5.3). */
-export const ROOT_SCOPED = new Set(['namespaces', 'nodes', 'persistentvolumes']);

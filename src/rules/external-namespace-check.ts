@@ -3,13 +3,8 @@
  * that holds the namespace. Upstream accepts such a rule and then answers every request for its
  * metrics with 500 `unable to fetch metrics` (its own sample config has this bug).
  */
+import type { RuleProblem } from './compile-rules.ts';
 import type { CompiledRule } from './compiled-rule.ts';
-
-export interface RuleProblem {
-  /** Config path of the part to fix, e.g. `externalRules[0].resources`. */
-  readonly path: string;
-  readonly message: string;
-}
 
 const NAMESPACES = { group: '', resource: 'namespaces' } as const;
 

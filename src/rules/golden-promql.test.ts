@@ -1,5 +1,5 @@
 /**
- * Golden PromQL: the upstream examples of spec §3.5 (prometheus-adapter's series_registry_test),
+ * Golden PromQL: upstream's examples (upstream-behaviour: query; PA's series_registry_test),
  * reproduced through the real pipeline — default config → compiled rules → index → query.
  */
 import { describe, it } from 'node:test';
@@ -60,7 +60,7 @@ const queryFor = (
 
 const PODS = { group: '', resource: 'pods' };
 
-describe('golden PromQL of the default config (spec §3.5)', () => {
+describe('golden PromQL of the default config (upstream-behaviour: query)', () => {
   it('container counter over two pods', () => {
     const index = indexFor('', [
       {

@@ -1,8 +1,10 @@
 /**
- * Wires one running adapter from parsed options (called by main.ts only): clients, the resource
+ * Wires one running adapter from parsed options (called by start/run.ts only): clients, the resource
  * map and its refresh, compiled rules, the relist loop, the three providers, the app and the
  * HTTPS server. `done` settles after `signal` aborts and everything has stopped.
  */
+import { ConfigError, formatProblem } from '../config/config-error.ts';
+import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
 import type { AdapterConfig } from '../config/types.ts';
 import { firstResourceMap, kubeClientFor, prometheusClientFor } from './clients.ts';
 import { createHealthSource } from './health.ts';
@@ -19,7 +21,7 @@ import { coalescedListing, coalescedQueries } from '../provider/coalesced.ts';
 import { createCustomProvider } from '../provider/custom.ts';
 import { createExternalProvider } from '../provider/external.ts';
 import { createResourceProvider } from '../provider/resource.ts';
-import { compileState, readConfig, type RulesState } from '../rules/rules-state.ts';
+import { checkState, compileState, readConfig, type RulesState } from '../rules/rules-state.ts';
 import { startSecurity } from './security.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
 import { VERSION } from '../version.ts';
@@ -42,15 +44,22 @@ export const startAdapter = async (
 ): Promise<RunningAdapter> => {
   const { logger, signal } = ctx;
   const loaded = await readConfig(options.configFile, options.rateIntervalMs);
+  const stateOptions = { strictPromql: options.strictPromql };
+  if (loaded.problems.length > 0) {
+    // A schema problem stops the start before the cluster is asked anything; the rules that did
+    // decode are checked against the built-in resources so that every problem shows at once.
+    throw new ConfigError(checkState(loaded, builtinResourceMap(), stateOptions).errors);
+  }
   const configProblems = ctx.checkConfig(loaded.config);
   if (configProblems.length > 0) throw new Error(configProblems.join('; '));
   const kube = kubeClientFor(options);
-  let state: RulesState = compileState(loaded, await firstResourceMap(kube, ctx));
+  let state: RulesState = compileState(loaded, await firstResourceMap(kube, ctx), stateOptions);
   logger.info(
     'config compiled',
     { rules: state.rules.length, config: options.configFile || '<default>' },
     4,
   );
+  for (const w of state.warnings) logger.info('config warning', { problem: formatProblem(w) });
 
   const metrics = createSelfMetrics({ processMetrics: true });
   const prometheus = prometheusClientFor(options, metrics, logger);
@@ -79,7 +88,7 @@ export const startAdapter = async (
       await sleep(options.discoveryIntervalMs, signal);
       if (signal.aborted) return;
       try {
-        state = compileState(loaded, (await discoverResources(kube, signal)).map);
+        state = compileState(loaded, (await discoverResources(kube, signal)).map, stateOptions);
         logger.info('resource map refreshed', { resources: state.resources.all().length }, 4);
       } catch (err) {
         logger.error('resource map refresh failed; keeping the last good one', { err });
@@ -132,9 +141,8 @@ export const startAdapter = async (
       : {}),
     extraGroups,
     health: createHealthSource({
-      lastRelistAt: () => relister.status().lastRunAt,
+      relist: () => relister.status(),
       relistIntervalMs: options.metricsRelistIntervalMs,
-      resourceMapLoaded: () => true,
       now: Date.now,
       relisting,
       extraReady: () =>

@@ -67,6 +67,8 @@ export const prometheusClientFor = (
     inCluster: options.prometheusAuthInCluster,
     observe: metrics.observePrometheusRequest,
     timeoutMs: 60_000,
+    seriesTimeoutMs:
+      options.metricsRelistTimeoutMs === 0 ? undefined : options.metricsRelistTimeoutMs,
     onRequest: (method, url, status, ms) => {
       logger.info('prometheus request', { method, url, status, ms }, 6);
     },

@@ -1,30 +1,72 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { RelistStatus } from '../discovery/relister.ts';
 import { createHealthSource } from './health.ts';
 
-describe('adapter health', () => {
-  const source = (lastRelistAt: number, loaded: boolean, now: number) =>
-    createHealthSource({
-      lastRelistAt: () => lastRelistAt,
-      relistIntervalMs: 10_000,
-      resourceMapLoaded: () => loaded,
-      now: () => now,
-      relisting: true,
-    });
+const status = (over: Partial<RelistStatus>): RelistStatus => ({
+  lastRunAt: 0,
+  lastSuccessAt: 0,
+  failing: [],
+  queries: 2,
+  lastError: undefined,
+  ...over,
+});
 
-  const cases = [
-    { name: 'starting', last: 0, loaded: false, now: 1, ready: false, live: true },
-    { name: 'map loaded, no relist yet', last: 0, loaded: true, now: 1, ready: false, live: true },
-    { name: 'running', last: 100_000, loaded: true, now: 110_000, ready: true, live: true },
-    { name: 'stalled', last: 100_000, loaded: true, now: 200_000, ready: true, live: false },
+describe('adapter health', () => {
+  const cases: readonly {
+    name: string;
+    relist: RelistStatus;
+    now: number;
+    ready: string | undefined;
+    live: boolean;
+  }[] = [
+    {
+      name: 'starting',
+      relist: status({}),
+      now: 1,
+      ready: 'first relist not done yet',
+      live: true,
+    },
+    {
+      name: 'every series call of the first relist failed',
+      relist: status({ lastRunAt: 5, failing: ['a', 'b'], lastError: 'connection refused' }),
+      now: 6,
+      ready: 'no relist has succeeded yet: all 2 series queries failed (connection refused)',
+      live: true,
+    },
+    {
+      name: 'one call of two answered',
+      relist: status({ lastRunAt: 5, lastSuccessAt: 5, failing: ['a'] }),
+      now: 6,
+      ready: undefined,
+      live: true,
+    },
+    {
+      name: 'later relists fail: the last good index still serves',
+      relist: status({ lastRunAt: 100_000, lastSuccessAt: 50_000, failing: ['a', 'b'] }),
+      now: 110_000,
+      ready: undefined,
+      live: true,
+    },
+    {
+      name: 'stalled',
+      relist: status({ lastRunAt: 100_000, lastSuccessAt: 100_000 }),
+      now: 200_000,
+      ready: undefined,
+      live: false,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const s = source(c.last, c.loaded, c.now);
-      const ok = (checks: Readonly<Record<string, string | undefined>>) =>
-        Object.values(checks).every((v) => v === undefined);
-      assert.equal(ok(s.readyChecks()), c.ready);
-      assert.equal(ok(s.liveChecks()), c.live);
+      const s = createHealthSource({
+        relist: () => c.relist,
+        relistIntervalMs: 10_000,
+        now: () => c.now,
+        relisting: true,
+      });
+      assert.equal(s.readyChecks()['metrics-relist'], c.ready);
+      const live = Object.values(s.liveChecks()).every((v) => v === undefined);
+      assert.equal(live, c.live);
     });
   }
 });

@@ -1,14 +1,14 @@
 /**
- * What /readyz and /livez report: ready once the resource map is loaded and the first relist has
- * run; live while the relist loop keeps ticking (a loop stalled for three intervals is not).
+ * What /readyz and /livez report: ready once a relist has succeeded (at least one series call
+ * answered, so the index holds what Prometheus has rather than nothing for want of an answer);
+ * live while the relist loop keeps ticking (a loop stalled for three intervals is not).
  */
 import type { HealthSource } from '../api/provider.ts';
+import type { RelistStatus } from '../discovery/relister.ts';
 
 export interface HealthInputs {
-  /** ms epoch of the last finished relist run; 0 before the first. */
-  readonly lastRelistAt: () => number;
+  readonly relist: () => RelistStatus;
   readonly relistIntervalMs: number;
-  readonly resourceMapLoaded: () => boolean;
   /** Extra readiness checks (e.g. watch caches synced): name → error or undefined. */
   readonly extraReady?: () => Readonly<Record<string, string | undefined>>;
   readonly now: () => number;
@@ -16,17 +16,22 @@ export interface HealthInputs {
   readonly relisting: boolean;
 }
 
+/** Why the adapter is not ready for want of a successful relist, or undefined when it is. */
+export const relistNotReady = (status: RelistStatus): string | undefined => {
+  if (status.lastSuccessAt > 0) return undefined;
+  if (status.lastRunAt === 0) return 'first relist not done yet';
+  const cause = status.lastError === undefined ? '' : ` (${status.lastError})`;
+  return `no relist has succeeded yet: all ${status.queries} series queries failed${cause}`;
+};
+
 export const createHealthSource = (inputs: HealthInputs): HealthSource => ({
   readyChecks: () => ({
-    'resource-map': inputs.resourceMapLoaded() ? undefined : 'resource map not loaded yet',
-    ...(inputs.relisting
-      ? { 'metrics-relist': inputs.lastRelistAt() > 0 ? undefined : 'first relist not done yet' }
-      : {}),
+    ...(inputs.relisting ? { 'metrics-relist': relistNotReady(inputs.relist()) } : {}),
     ...(inputs.extraReady?.() ?? {}),
   }),
   liveChecks: () => {
     if (!inputs.relisting) return {};
-    const last = inputs.lastRelistAt();
+    const last = inputs.relist().lastRunAt;
     const stalled = last > 0 && inputs.now() - last > 3 * inputs.relistIntervalMs + 30_000;
     return { 'metrics-relist': stalled ? 'relist loop stalled' : undefined };
   },

@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { allowEveryAccessReview, kubeconfigFor, startAdapter } from '../integration/harness.ts';
 import { createFakeKubeApi } from '../support/fake-kube-api.ts';
 import { startPrometheus } from '../support/prometheus-server.ts';
-import { waitFor } from '../support/processes.ts';
+import { polled, pollUntil } from '../support/poll.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,16 +85,19 @@ const main = async (): Promise<void> => {
       ...args,
     ]);
     try {
-      await waitFor(
+      polled(
+        await pollUntil(
+          async () => {
+            const res = await adapter.get(path);
+            return (
+              res.status === 200 &&
+              (JSON.parse(res.body) as { items: unknown[] }).items.length === PODS
+            );
+          },
+          (served) => served,
+          { timeoutMs: 60_000, intervalMs: 500 },
+        ),
         '100 pods served',
-        async () => {
-          const res = await adapter.get(path);
-          const ok =
-            res.status === 200 &&
-            (JSON.parse(res.body) as { items: unknown[] }).items.length === PODS;
-          return ok ? true : undefined;
-        },
-        { timeoutMs: 60_000, intervalMs: 500 },
       );
       return await load(`https://127.0.0.1:${adapter.port}${path}`, true);
     } finally {

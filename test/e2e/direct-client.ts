@@ -32,7 +32,7 @@ export interface DirectReply {
   readonly json: unknown;
 }
 
-/** A metav1.Status as the adapter writes it (spec §6.7). */
+/** A metav1.Status as the adapter writes it (upstream-behaviour: errors). */
 export interface StatusBody {
   readonly kind: 'Status';
   readonly apiVersion: 'v1';

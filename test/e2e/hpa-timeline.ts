@@ -4,7 +4,8 @@
  * saw) on a timeline, plus the controller's own SuccessfulRescale events.
  */
 import { kubectlJson, type Kubectl } from './metrics-apis-cluster.ts';
-import { pollUntil, type Timeline } from './poll.ts';
+import { pollUntil } from '../support/poll.ts';
+import type { Timeline } from './timeline.ts';
 
 interface ScaleList {
   items: {

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { pollUntil } from './poll.ts';
+import { pollUntil } from '../support/poll.ts';
 import { test, type TestContext } from 'node:test';
 import { REPO_ROOT } from '../support/repo-root.ts';
 
@@ -69,28 +69,23 @@ export const runVisible = (
     });
   });
 
-/** Starts the load generator (scripts/load.mjs) in the background. */
-export const startLoad = (
-  repoRoot: string,
-  rate: number,
-  kubectl: string,
-  env: Record<string, string>,
-): ChildProcess =>
+/**
+ * Starts the load generator (scripts/load.mjs) in the background: the walkthrough's own load
+ * command, `curl http://<ClusterIP>/metrics`, run `rate` times a second from the host.
+ */
+export const startCurlLoad = (repoRoot: string, rate: number, url: string): ChildProcess =>
   spawn(
     process.execPath,
-    [
-      join(repoRoot, 'scripts/load.mjs'),
-      '--rate',
-      String(rate),
-      '--duration',
-      '900',
-      '--kubectl',
-      kubectl,
-    ],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
+    [join(repoRoot, 'scripts/load.mjs'), '--rate', String(rate), '--duration', '900', '--'].concat([
+      'curl',
+      '-s',
+      '-o',
+      '/dev/null',
+      '-m',
+      '5',
+      url,
+    ]),
+    { stdio: ['ignore', 'ignore', 'inherit'] },
   );
 
 /** Stops a child process and waits for it (no-op when already gone). */
@@ -152,6 +147,12 @@ export const clusterDown = (env: Record<string, string>): Promise<void> =>
 /** Starts the slot's cluster; binaries come from the cache (built on first use). */
 export const clusterUp = (env: Record<string, string>): Promise<void> =>
   runVisible('bash', [join(SCRIPTS, 'up.sh')], env);
+
+/** A clean slate, then a fresh cluster (what every e2e suite's before-hook does). */
+export const freshCluster = async (env: Record<string, string>): Promise<void> => {
+  await clusterDown(env);
+  await clusterUp(env);
+};
 
 /**
  * The steps of one e2e suite run in order; after the first failure the rest are skipped (they

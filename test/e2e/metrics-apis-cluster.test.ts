@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseQuantity, QuantityError } from '../../src/kubernetes/quantity.ts';
 import { parseTop } from './metrics-apis-cluster.ts';
+
+test('parseQuantity reads the suffixes the metrics APIs use', () => {
+  const table: [string, number][] = [
+    ['1500m', 1.5],
+    ['2', 2],
+    ['0', 0],
+    ['3k', 3000],
+    ['64Mi', 64 * 1024 * 1024],
+    ['250u', 0.00025],
+  ];
+  for (const [q, want] of table) assert.equal(parseQuantity(q), want, q);
+  assert.throws(() => parseQuantity('1.5x'), QuantityError);
+});
 
 test('parseTop reads kubectl top nodes and top pods -A output', () => {
   const nodes = [

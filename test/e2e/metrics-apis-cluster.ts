@@ -6,8 +6,17 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseQuantity } from '../../src/kubernetes/quantity.ts';
 import { run } from './local-cluster.ts';
-import { parseQuantity } from './poll.ts';
+
+/** One `kubectl top` column as a number; the error names the text (`<unknown>` while metrics warm up). */
+const quantity = (text: string): number => {
+  try {
+    return parseQuantity(text);
+  } catch (err) {
+    throw new Error(`not a quantity: ${JSON.stringify(text)}`, { cause: err });
+  }
+};
 
 /** The kubectl of one cluster (its binary, with the cluster's KUBECONFIG). */
 export type Kubectl = (...args: string[]) => Promise<string>;
@@ -66,8 +75,8 @@ export const parseTop = (text: string, cpuCol: number, memCol: number): TopRow[]
       const cols = line.trim().split(/\s+/);
       return {
         names: cols.slice(0, cpuCol),
-        cpu: parseQuantity(cols[cpuCol] ?? ''),
-        memory: parseQuantity(cols[memCol] ?? ''),
+        cpu: quantity(cols[cpuCol] ?? ''),
+        memory: quantity(cols[memCol] ?? ''),
       };
     });
 

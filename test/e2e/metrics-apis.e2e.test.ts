@@ -12,9 +12,9 @@ import { after, before, describe, type TestContext } from 'node:test';
 import { noteRescales, scaleOutAndIn, type Scenario } from './hpa-timeline.ts';
 import {
   clusterDown,
-  clusterUp,
   e2eClusterEnv,
   e2eSkipReason,
+  freshCluster,
   podProcessUsage,
   run,
   stepRunner,
@@ -28,7 +28,8 @@ import {
   putToPod,
   runningPods,
 } from './metrics-apis-cluster.ts';
-import { createTimeline, pollUntil } from './poll.ts';
+import { pollUntil } from '../support/poll.ts';
+import { createTimeline } from './timeline.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 
 const REPO = REPO_ROOT;
@@ -124,14 +125,7 @@ describe(
   () => {
     const { step, failed } = stepRunner();
 
-    before(
-      async () => {
-        // A clean slate, then a fresh cluster; binaries come from the cache (built on first use).
-        await clusterDown(ENV);
-        await clusterUp(ENV);
-      },
-      { timeout: 45 * MIN },
-    );
+    before(() => freshCluster(ENV), { timeout: 45 * MIN });
 
     after(
       async () => {

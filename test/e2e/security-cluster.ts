@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdapterTarget, DirectReply } from './direct-client.ts';
+import { statusBody } from '../support/fake-kube-api.ts';
 import { run } from './local-cluster.ts';
 
 /** The kubectl of one cluster (binary and environment with its KUBECONFIG). */
@@ -29,29 +30,19 @@ export const GROUP = 'custom.metrics.k8s.io';
 /** A metric no rule serves: an authorized request gets the adapter's own 404 (no Prometheus needed). */
 export const METRIC = 'security_e2e_absent';
 export const METRIC_PATH = `/apis/${GROUP}/v1beta1/namespaces/default/pods/*/${METRIC}`;
-/** The adapter's 404 wording (spec §6.7): proof that authn and authz passed. */
+/** The adapter's 404 wording (upstream-behaviour: errors): proof that authn and authz passed. */
 export const NOT_FOUND = `the server could not find the metric ${METRIC} for pods`;
 
-/** The 403 message of spec §6.7 for `user` asking METRIC_PATH. */
+/** The 403 message (upstream-behaviour: errors) for `user` asking METRIC_PATH. */
 export const forbiddenMessage = (user: string): string =>
   `pods.${GROUP} "*" is forbidden: User "${user}" cannot get resource "pods/${METRIC}" ` +
   `in API group "${GROUP}" in the namespace "default"`;
 
-const status = (code: number, reason: string, message: string, details?: object) => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  metadata: {},
-  status: 'Failure',
-  message,
-  reason,
-  ...(details === undefined ? {} : { details }),
-  code,
-});
-/** The adapter's 401 body (spec §6.7). */
-export const UNAUTHORIZED = status(401, 'Unauthorized', 'Unauthorized');
-/** The adapter's 403 body for `user` asking METRIC_PATH (spec §6.7). */
+/** The adapter's 401 body (upstream-behaviour: errors). */
+export const UNAUTHORIZED = statusBody(401, 'Unauthorized', 'Unauthorized');
+/** The adapter's 403 body for `user` asking METRIC_PATH (upstream-behaviour: errors). */
 export const forbidden = (user: string) =>
-  status(403, 'Forbidden', forbiddenMessage(user), { name: '*', group: GROUP, kind: 'pods' });
+  statusBody(403, 'Forbidden', forbiddenMessage(user), { name: '*', group: GROUP, kind: 'pods' });
 /** The adapter's 404 for METRIC_PATH: authentication and authorization passed. */
 export const isNotFound = (r: DirectReply) =>
   r.status === 404 && (r.json as { message?: string } | undefined)?.message === NOT_FOUND;

@@ -4,12 +4,10 @@
 // the cache TTL; a CA added to (and removed from) the extension-apiserver-authentication ConfigMap
 // applies live. Own cluster (slot 3), always torn down. Needs root; skips otherwise.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { certificatesOf, readRequestHeaderCa, writeRequestHeaderCa } from './auth-configmap.ts';
-import { makeClientCa, type ClientCa } from './client-ca.ts';
 import {
   directGet,
   type AdapterTarget,
@@ -17,8 +15,15 @@ import {
   type Credentials,
   type DirectReply,
 } from './direct-client.ts';
-import { clusterDown, clusterUp, e2eClusterEnv, run, stepRunner } from './local-cluster.ts';
-import { pollUntil, type PollResult } from './poll.ts';
+import {
+  clusterDown,
+  e2eClusterEnv,
+  e2eSkipReason,
+  freshCluster,
+  run,
+  stepRunner,
+} from './local-cluster.ts';
+import { pollUntil, type PollResult } from '../support/poll.ts';
 import {
   adapterPod,
   apiserverAllows,
@@ -36,6 +41,7 @@ import {
   type Kubectl,
   type KubectlOutcome,
 } from './security-cluster.ts';
+import { EKU, issue, issueCa } from '../support/pki.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 
 const REPO = REPO_ROOT;
@@ -48,15 +54,6 @@ const MIN = 60 * S;
 /** The adapter's default authorization (and token) cache TTL, and the slack allowed beyond it. */
 const TTL_S = 10;
 const MARGIN_S = 5;
-
-const skipReason = (): string | undefined => {
-  if (process.env.SKIP_E2E === '1') return 'SKIP_E2E=1';
-  if (process.getuid?.() !== 0)
-    return 'needs root (network namespaces, bind mounts) for the local cluster';
-  if (!existsSync('/usr/bin/nsenter') && !existsSync('/bin/nsenter'))
-    return 'nsenter (util-linux) missing';
-  return undefined;
-};
 
 const kubectl: Kubectl = (...args) => run(KUBECTL, args, KENV, 60_000);
 const token = async (sa: string) =>
@@ -80,7 +77,7 @@ const proxied = (clientCert: CertKey, user: string): Credentials => ({
 
 describe(
   'delegated authn/authz on a local cluster (issue #4)',
-  { skip: skipReason() ?? false, timeout: 40 * MIN },
+  { skip: e2eSkipReason() ?? false, timeout: 40 * MIN },
   () => {
     const { step, failed } = stepRunner();
     let target: AdapterTarget | undefined;
@@ -89,7 +86,8 @@ describe(
     let originalCa: string | undefined;
     let apiserver: AdapterTarget | undefined;
     let admin: CertKey | undefined;
-    let rotated: ClientCa | undefined;
+    /** A front proxy's CA the cluster does not trust until it joins the requestheader CA bundle. */
+    let rotated: { readonly caPem: string; readonly client: CertKey } | undefined;
     const adapter = (): AdapterTarget => {
       if (target === undefined) throw new Error('the adapter was not deployed');
       return target;
@@ -104,13 +102,7 @@ describe(
     const pollDirect = (creds: Credentials, accept: (r: DirectReply) => boolean, seconds: number) =>
       pollUntil(() => ask(creds), accept, { timeoutMs: seconds * S, intervalMs: 250 });
 
-    before(
-      async () => {
-        await clusterDown(ENV);
-        await clusterUp(ENV);
-      },
-      { timeout: 30 * MIN },
-    );
+    before(() => freshCluster(ENV), { timeout: 30 * MIN });
 
     after(
       async () => {
@@ -305,11 +297,16 @@ describe(
       '(4) a requestheader CA added to the ConfigMap is trusted live, and distrusted once removed',
       2 * MIN,
       async (t) => {
-        rotated = await makeClientCa(
-          join(DIR, 'rotated-proxy-ca'),
-          'security-e2e-rotated-ca',
-          'front-proxy-client',
-        );
+        const rotatedCa = await issueCa('security-e2e-rotated-ca');
+        const proxyClient = await issue({
+          cn: 'front-proxy-client',
+          issuer: rotatedCa,
+          eku: [EKU.clientAuth],
+        });
+        rotated = {
+          caPem: rotatedCa.pem,
+          client: { cert: proxyClient.pem, key: proxyClient.keyPem },
+        };
         const carol = proxied(rotated.client, 'carol');
         const untrusted = await ask(carol);
         assert.deepEqual(

@@ -3,11 +3,11 @@
  * (Debian's) scraping real sample apps every second, the adapter binary serving HTTPS, and an
  * in-process fake kube API (a real cluster is impossible here; the e2e test uses one).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { quantityFromFloat } from '../../src/kubernetes/quantity.ts';
-import { waitFor } from '../support/processes.ts';
-import { startAdapter, startHarness, type Harness, type RunningAdapter } from './harness.ts';
+import { parseQuantity, quantityFromFloat } from '../../src/kubernetes/quantity.ts';
+import { polled, pollUntil } from '../support/poll.ts';
+import { harnessSuite, waitListed } from './harness.ts';
 
 const V1 = '/apis/custom.metrics.k8s.io/v1beta1';
 const V2 = '/apis/custom.metrics.k8s.io/v1beta2';
@@ -23,54 +23,36 @@ interface Item {
 const items = (body: string): Item[] => (JSON.parse(body) as { items: Item[] }).items;
 
 describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
-
-  before(async () => {
-    h = await startHarness(3);
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, [
-      '--rate-interval=30s',
-      '--v=6',
-    ]);
-  });
-  after(async () => {
-    await adapter?.stop();
-    await h?.stop();
-  });
+  const suite = harnessSuite(3, ['--rate-interval=30s', '--v=6']);
 
   it('lists pods/http_requests in discovery once Prometheus has the series', async () => {
-    const names = await waitFor(
-      'pods/http_requests in discovery',
-      async () => {
-        const doc = JSON.parse((await adapter.get(V1)).body) as { resources: { name: string }[] };
-        const got = doc.resources.map((r) => r.name);
-        return got.includes('pods/http_requests') ? got : undefined;
-      },
-      { timeoutMs: 30_000 },
-    );
+    const names = await waitListed(suite.adapter, 'pods/http_requests');
     assert.ok(names.includes('namespaces/http_requests'));
     assert.ok(names.includes('nodes/http_requests'));
   });
 
   it('pods/* by label selector equals what Prometheus computes at the same time', async () => {
-    await h.apps[0]!.hit(40);
-    await h.apps[1]!.hit(10);
+    await suite.h.apps[0]!.hit(40);
+    await suite.h.apps[1]!.hit(10);
     // Wait until Prometheus has a rate for every pod (two scrapes each) and sees pod 0's traffic,
     // as of 2 s ago: the adapter evaluates at the start of its 1 s coalescing window.
-    await waitFor(
+    polled(
+      await pollUntil(
+        async () => {
+          const r = (await suite.h.prometheus.query(
+            'rate(http_requests_total{namespace="default"}[30s])',
+            Date.now() / 1000 - 2,
+          )) as { result: { metric: { pod: string }; value: [number, string] }[] };
+          const pod0 = r.result.find((x) => x.metric.pod === 'sample-app-0');
+          return r.result.length === 3 && Number(pod0?.value[1] ?? 0) > 0;
+        },
+        (seen) => seen,
+        { timeoutMs: 30_000, intervalMs: 200 },
+      ),
       'prometheus sees traffic',
-      async () => {
-        const r = (await h.prometheus.query(
-          'rate(http_requests_total{namespace="default"}[30s])',
-          Date.now() / 1000 - 2,
-        )) as { result: { metric: { pod: string }; value: [number, string] }[] };
-        const pod0 = r.result.find((x) => x.metric.pod === 'sample-app-0');
-        return r.result.length === 3 && Number(pod0?.value[1] ?? 0) > 0 ? true : undefined;
-      },
-      { timeoutMs: 30_000 },
     );
-    const before = h.proxy.queries.length;
-    const res = await adapter.get(
+    const before = suite.h.proxy.queries.length;
+    const res = await suite.adapter.get(
       `${V1}/namespaces/default/pods/*/http_requests?labelSelector=app%3Dsample-app`,
     );
     assert.equal(res.status, 200, res.body);
@@ -80,14 +62,14 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
       ['sample-app-0', 'sample-app-1', 'sample-app-2'],
     );
 
-    const sent = h.proxy.queries.slice(before).at(-1);
+    const sent = suite.h.proxy.queries.slice(before).at(-1);
     assert.ok(sent, 'the adapter queried Prometheus');
     assert.equal(
       sent.query,
       'sum(rate(http_requests_total{namespace="default",pod=~"sample-app-0|sample-app-1|sample-app-2"}[30s])) by (pod)',
     );
     // Ask Prometheus itself the same question at the same instant.
-    const direct = (await h.prometheus.query(
+    const direct = (await suite.h.prometheus.query(
       'sum(rate(http_requests_total{namespace="default",pod=~"sample-app-.*"}[30s])) by (pod)',
       Number(sent.time),
     )) as { result: { metric: { pod: string }; value: [number, string] }[] };
@@ -108,16 +90,21 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
 
   it('rises after requests are sent', async () => {
     const path = `${V1}/namespaces/default/pods/sample-app-2/http_requests`;
-    const first = items((await adapter.get(path)).body)[0]!;
-    assert.equal(first.value, '0');
-    await h.apps[2]!.hit(60);
-    await waitFor(
-      'sample-app-2 rate above zero',
-      async () => {
-        const now = items((await adapter.get(path)).body)[0]!;
-        return now.value !== '0' ? now : undefined;
-      },
-      { timeoutMs: 20_000 },
+    // At rest a pod's rate is Prometheus's own scrapes (the sample app counts /metrics too, one
+    // a second here), so the hit pod is compared with an untouched one read at the same time.
+    const rateOf = async (pod: string) =>
+      parseQuantity(
+        items((await suite.adapter.get(path.replace('sample-app-2', pod))).body)[0]!.value,
+      );
+    assert.ok((await rateOf('sample-app-2')) < 2, 'at rest: scrapes only');
+    await suite.h.apps[2]!.hit(60);
+    polled(
+      await pollUntil(
+        () => Promise.all([rateOf('sample-app-2'), rateOf('sample-app-1')]),
+        ([hit, untouched]) => hit > untouched + 0.5,
+        { timeoutMs: 20_000, intervalMs: 200 },
+      ),
+      'sample-app-2 rate above an untouched pod',
     );
   });
 
@@ -142,7 +129,7 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
       },
     ];
     for (const c of cases) {
-      const res = await adapter.get(c.path);
+      const res = await suite.adapter.get(c.path);
       assert.equal(res.status, 200, `${c.path}: ${res.body}`);
       const [item, ...rest] = items(res.body);
       assert.equal(rest.length, 0, c.path);
@@ -164,7 +151,7 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
       },
     ];
     for (const c of cases) {
-      const res = await adapter.get(c.path);
+      const res = await suite.adapter.get(c.path);
       assert.equal(res.status, 404);
       const status = JSON.parse(res.body) as { kind: string; reason: string; message: string };
       assert.deepEqual(
@@ -175,7 +162,7 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
   });
 
   it('exposes its own metrics, including the Prometheus client histogram', async () => {
-    const res = await adapter.get('/metrics');
+    const res = await suite.adapter.get('/metrics');
     assert.equal(res.status, 200);
     assert.match(
       res.body,

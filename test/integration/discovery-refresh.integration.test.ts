@@ -3,44 +3,23 @@
  * cluster starts serving after the adapter started (a CRD, `widgets.example.com`) becomes usable
  * without a restart. Real Prometheus, fake kube API (its discovery documents are swapped live).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { API_GROUPS } from '../support/fake-kube-discovery.ts';
-import { waitFor } from '../support/processes.ts';
-import { startAdapter, startHarness, type Harness, type RunningAdapter } from './harness.ts';
-
-const V1 = '/apis/custom.metrics.k8s.io/v1beta1';
-
-const listed = async (adapter: RunningAdapter): Promise<string[]> => {
-  const doc = JSON.parse((await adapter.get(V1)).body) as { resources: { name: string }[] };
-  return doc.resources.map((r) => r.name);
-};
+import { harnessSuite, listedResources, waitListed } from './harness.ts';
 
 describe('--discovery-interval', { timeout: 120_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
-
-  before(async () => {
-    h = await startHarness(1, { widget: 'w1' });
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, [
-      '--rate-interval=30s',
-      '--discovery-interval=1s',
-    ]);
-  });
-  after(async () => {
-    await adapter?.stop();
-    await h?.stop();
+  const suite = harnessSuite(1, ['--rate-interval=30s', '--discovery-interval=1s'], {
+    widget: 'w1',
   });
 
   it('picks up a resource served after start, without a restart', async () => {
-    await waitFor(
-      'pods/http_requests listed',
-      async () => ((await listed(adapter)).includes('pods/http_requests') ? true : undefined),
-      { timeoutMs: 30_000 },
+    await waitListed(suite.adapter, 'pods/http_requests');
+    assert.ok(
+      !(await listedResources(suite.adapter)).includes('widgets.example.com/http_requests'),
     );
-    assert.ok(!(await listed(adapter)).includes('widgets.example.com/http_requests'));
 
-    h.kube.setResponse('/apis', 200, {
+    suite.h.kube.setResponse('/apis', 200, {
       ...API_GROUPS,
       groups: [
         ...API_GROUPS.groups,
@@ -51,7 +30,7 @@ describe('--discovery-interval', { timeout: 120_000 }, () => {
         },
       ],
     });
-    h.kube.setResponse('/apis/example.com/v1', 200, {
+    suite.h.kube.setResponse('/apis/example.com/v1', 200, {
       kind: 'APIResourceList',
       apiVersion: 'v1',
       groupVersion: 'example.com/v1',
@@ -65,12 +44,7 @@ describe('--discovery-interval', { timeout: 120_000 }, () => {
         },
       ],
     });
-    await waitFor(
-      'widgets.example.com/http_requests listed',
-      async () =>
-        (await listed(adapter)).includes('widgets.example.com/http_requests') ? true : undefined,
-      { timeoutMs: 30_000 },
-    );
-    assert.equal(adapter.process.child.exitCode, null, 'the adapter was not restarted');
+    await waitListed(suite.adapter, 'widgets.example.com/http_requests');
+    assert.equal(suite.adapter.process.child.exitCode, null, 'the adapter was not restarted');
   });
 });

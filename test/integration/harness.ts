@@ -8,8 +8,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { freePort, startProcess, waitFor, type Running } from '../support/processes.ts';
+import { polled, pollUntil } from '../support/poll.ts';
+import { freePort, startProcess, type Running } from '../support/processes.ts';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus-server.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.ts';
@@ -36,12 +38,13 @@ export const startSampleApp = async (name: string): Promise<SampleApp> => {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HOSTNAME: name },
   });
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(
+  polled(
+    await pollUntil(
+      async () => (await fetch(`${base}/metrics`)).ok,
+      (up) => up,
+      { timeoutMs: 10_000, intervalMs: 200 },
+    ),
     `${name} listening`,
-    async () => ((await fetch(`${base}/metrics`)).ok ? true : undefined),
-    {
-      timeoutMs: 10_000,
-    },
   );
   const hit = async (n: number): Promise<void> => {
     for (let i = 0; i < n; i += 10) {
@@ -190,16 +193,79 @@ export const startAdapter = async (
   ]);
   const get = (path: string, headers?: Record<string, string>) => httpsGet(port, path, headers);
   try {
-    await waitFor(
+    polled(
+      await pollUntil(
+        async () => (await get('/readyz')).status,
+        (status) => status === 200,
+        { timeoutMs: 30_000, intervalMs: 200 },
+      ),
       'adapter ready',
-      async () => ((await get('/readyz')).status === 200 ? true : undefined),
-      {
-        timeoutMs: 30_000,
-      },
     );
   } catch (err) {
     await proc.stop();
     throw new Error(`adapter did not become ready:\n${proc.output()}`, { cause: err });
   }
   return { port, process: proc, get, stop: () => proc.stop() };
+};
+
+/** The resource names (`pods/http_requests`) the adapter's custom.metrics.k8s.io discovery lists. */
+export const listedResources = async (adapter: RunningAdapter): Promise<string[]> => {
+  const doc = JSON.parse((await adapter.get('/apis/custom.metrics.k8s.io/v1beta1')).body) as {
+    resources: { name: string }[];
+  };
+  return doc.resources.map((r) => r.name);
+};
+
+/** Polls discovery until it lists `resource`; gives every name listed then. */
+export const waitListed = async (
+  adapter: RunningAdapter,
+  resource: string,
+  timeoutMs = 30_000,
+): Promise<string[]> =>
+  polled(
+    await pollUntil(
+      () => listedResources(adapter),
+      (names) => names.includes(resource),
+      { timeoutMs, intervalMs: 200 },
+    ),
+    `${resource} listed`,
+  );
+
+/** A suite's harness and adapter, there once its before-hook has run. */
+export interface HarnessSuite {
+  readonly h: Harness;
+  readonly adapter: RunningAdapter;
+}
+
+/**
+ * Registers the suite's hooks: before, a harness of `count` sample apps (see startHarness) and an
+ * adapter on it with `adapterArgs`; after, both stopped.
+ */
+export const harnessSuite = (
+  count: number,
+  adapterArgs: readonly string[],
+  extraLabels: Readonly<Record<string, string>> = {},
+): HarnessSuite => {
+  let h: Harness | undefined;
+  let adapter: RunningAdapter | undefined;
+  before(async () => {
+    h = await startHarness(count, extraLabels);
+    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, adapterArgs);
+  });
+  after(async () => {
+    await adapter?.stop();
+    await h?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the harness has not started (before-hook failed?)');
+    return value;
+  };
+  return {
+    get h() {
+      return started(h);
+    },
+    get adapter() {
+      return started(adapter);
+    },
+  };
 };

@@ -27,7 +27,8 @@ import type { NodeMeta, PodMeta } from '../../src/kubernetes/metadata-informers.
 import { parseQuantity } from '../../src/kubernetes/quantity.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createPrometheusClient, type HttpPrometheusClient } from '../../src/prometheus/client.ts';
-import { freePort, startProcess, waitFor, type Running } from '../support/processes.ts';
+import { polled, pollUntil } from '../support/poll.ts';
+import { freePort, startProcess, type Running } from '../support/processes.ts';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus-server.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 
@@ -128,12 +129,13 @@ describe('external and resource metrics against a real Prometheus', () => {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
     });
     appUrl = `http://127.0.0.1:${port}`;
-    await waitFor(
+    polled(
+      await pollUntil(
+        async () => (await fetch(`${appUrl}/metrics`)).ok,
+        (up) => up,
+        { timeoutMs: 10_000, intervalMs: 200 },
+      ),
       'sample app',
-      async () => ((await fetch(`${appUrl}/metrics`)).ok ? true : undefined),
-      {
-        timeoutMs: 10_000,
-      },
     );
     const kubeletAddress = await listen(kubelet);
     prometheus = await startPrometheus([
@@ -143,22 +145,25 @@ describe('external and resource metrics against a real Prometheus', () => {
     client = createPrometheusClient({ baseUrl: prometheus.url });
     const put = await fetch(`${appUrl}/queue?depth=7`, { method: 'PUT' });
     assert.equal(put.status, 200);
-    await waitFor(
+    polled(
+      await pollUntil(
+        async () => {
+          const depth = await client.query('queue_depth', Date.now() / 1000);
+          const rate = await client.query(
+            'irate(node_cpu_usage_seconds_total[10s])',
+            Date.now() / 1000,
+          );
+          return (
+            depth.type === 'vector' &&
+            depth.samples[0]?.value === 7 &&
+            rate.type === 'vector' &&
+            rate.samples.length === 1
+          );
+        },
+        (ready) => ready,
+        { timeoutMs: 30_000, intervalMs: 250 },
+      ),
       'queue_depth 7 and two cpu samples',
-      async () => {
-        const depth = await client.query('queue_depth', Date.now() / 1000);
-        const rate = await client.query(
-          'irate(node_cpu_usage_seconds_total[10s])',
-          Date.now() / 1000,
-        );
-        const ready =
-          depth.type === 'vector' &&
-          depth.samples[0]?.value === 7 &&
-          rate.type === 'vector' &&
-          rate.samples.length === 1;
-        return ready ? true : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 250 },
     );
   });
 
@@ -234,10 +239,13 @@ describe('external and resource metrics against a real Prometheus', () => {
 
     it('scalar → metricLabels null; fractional values as milli-quantities', async () => {
       await fetch(`${appUrl}/queue?depth=1.5`, { method: 'PUT' });
-      await waitFor(
+      polled(
+        await pollUntil(
+          async () => (await get('work', 'queue_depth'))[0]?.value,
+          (value) => value === '1500m',
+          { timeoutMs: 10_000, intervalMs: 250 },
+        ),
         'queue_depth 1.5',
-        async () => ((await get('work', 'queue_depth'))[0]?.value === '1500m' ? true : undefined),
-        { timeoutMs: 10_000, intervalMs: 250 },
       );
       assert.deepEqual(
         (await get('work', 'queue_depth_scalar')).map((v) => [v.metricLabels, v.value]),

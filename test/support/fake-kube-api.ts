@@ -76,14 +76,15 @@ const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
   res.end(JSON.stringify(body));
 };
 
-/** A metav1.Status failure body, as kube-apiserver sends. */
-export const statusBody = (code: number, reason: string, message: string) => ({
+/** A metav1.Status failure body, as kube-apiserver (and the adapter) sends. */
+export const statusBody = (code: number, reason: string, message: string, details?: object) => ({
   kind: 'Status',
   apiVersion: 'v1',
   metadata: {},
   status: 'Failure',
   message,
   reason,
+  ...(details === undefined ? {} : { details }),
   code,
 });
 

@@ -1,5 +1,5 @@
 /**
- * Test support: a small PKI built with @peculiar/x509 (EC P-256, fast): CAs, intermediates and
+ * Test support: the one test PKI, built with @peculiar/x509 (EC P-256, fast): CAs, intermediates and
  * client or server leaves with chosen CN/O, validity, basic constraints and key usages.
  */
 import 'reflect-metadata';
@@ -114,3 +114,30 @@ export const issue = async (spec: CertSpec): Promise<TestCert> => {
 /** A self-signed CA. */
 export const issueCa = (cn: string, extra: Partial<CertSpec> = {}): Promise<TestCert> =>
   issue({ cn, ca: true, ...extra });
+
+/** A certificate and its key, PEM-encoded (what TLS options and kubeconfig files take). */
+export interface PemPair {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** A CA with one server certificate (localhost, 127.0.0.1) and one client certificate. */
+export interface TestPki {
+  readonly ca: PemPair;
+  readonly server: PemPair;
+  readonly client: PemPair;
+}
+
+const pemPair = (c: TestCert): PemPair => ({ cert: c.pem, key: c.keyPem });
+
+/** A throw-away PKI for TLS tests: a CA named `cn`, a server and a client certificate it signed. */
+export const createTestPki = async (cn = 'test-ca'): Promise<TestPki> => {
+  const ca = await issueCa(cn);
+  const leaf = (name: string, eku: string) =>
+    issue({ cn: name, issuer: ca, eku: [eku], dnsNames: ['localhost'], ips: ['127.0.0.1'] });
+  const [server, client] = await Promise.all([
+    leaf('localhost', EKU.serverAuth),
+    leaf('test-client', EKU.clientAuth),
+  ]);
+  return { ca: pemPair(ca), server: pemPair(server), client: pemPair(client) };
+};

@@ -1,6 +1,6 @@
 /**
- * Test support: free loopback ports, child processes that are always stopped, and polling
- * (never fixed sleeps).
+ * Test support: free loopback ports and child processes that are always stopped (polling lives
+ * in poll.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -18,26 +18,6 @@ export const freePort = (): Promise<number> =>
       });
     });
   });
-
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export const waitFor = async <T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  options: { readonly timeoutMs: number; readonly intervalMs?: number },
-): Promise<T> => {
-  const deadline = Date.now() + options.timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
-  }
-  throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${what}`, { cause: last });
-};
 
 export interface Running {
   readonly child: ChildProcess;

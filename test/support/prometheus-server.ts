@@ -5,7 +5,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startProcess, waitFor, type Running } from './processes.ts';
+import { polled, pollUntil } from './poll.ts';
+import { freePort, startProcess, type Running } from './processes.ts';
 
 export interface ScrapeTarget {
   readonly address: string;
@@ -57,12 +58,13 @@ export const startPrometheus = async (
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(
+    polled(
+      await pollUntil(
+        async () => (await fetch(`${url}/-/ready`)).ok,
+        (ready) => ready,
+        { timeoutMs: 20_000, intervalMs: 200 },
+      ),
       'prometheus ready',
-      async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined),
-      {
-        timeoutMs: 20_000,
-      },
     );
   } catch (err) {
     await stop();

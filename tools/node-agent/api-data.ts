@@ -1,12 +1,13 @@
 import type { ConfigMap, Pod, Secret } from 'kubernetes-types/core/v1.js';
 import type { TokenRequest } from 'kubernetes-types/authentication/v1.js';
 import type { KeyLookup } from './env.ts';
-import { isNotFound, type KubeClient } from './kube-client.ts';
+import type { KubeClient } from '../../src/kubernetes/client.ts';
+import { isNotFound } from './api-errors.ts';
 import type { VolumeData } from './volumes.ts';
 
-const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
+const orUndefined = async <T>(p: Promise<unknown>): Promise<T | undefined> => {
   try {
-    return await p;
+    return (await p) as T;
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -21,15 +22,13 @@ const decode = (data: Record<string, string> | undefined): Record<string, string
 /** ConfigMap/Secret data and service-account tokens read from the apiserver. */
 export const apiVolumeData = (client: KubeClient): VolumeData => ({
   configMap: async (ns, name) => {
-    const cm = await orUndefined(
-      client.request<ConfigMap>('GET', `/api/v1/namespaces/${ns}/configmaps/${name}`),
+    const cm = await orUndefined<ConfigMap>(
+      client.getJson(`/api/v1/namespaces/${ns}/configmaps/${name}`),
     );
     return cm === undefined ? undefined : { ...cm.data, ...decode(cm.binaryData) };
   },
   secret: async (ns, name) => {
-    const s = await orUndefined(
-      client.request<Secret>('GET', `/api/v1/namespaces/${ns}/secrets/${name}`),
-    );
+    const s = await orUndefined<Secret>(client.getJson(`/api/v1/namespaces/${ns}/secrets/${name}`));
     return s === undefined ? undefined : { ...decode(s.data), ...s.stringData };
   },
   token: async (pod: Pod, audience, expirationSeconds) => {
@@ -49,11 +48,10 @@ export const apiVolumeData = (client: KubeClient): VolumeData => ({
         },
       },
     };
-    const tr = await client.request<TokenRequest>(
-      'POST',
+    const tr = (await client.postJson(
       `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`,
       body,
-    );
+    )) as TokenRequest;
     return tr.status?.token ?? '';
   },
 });
@@ -101,5 +99,5 @@ export const recordEvent =
       reportingComponent: component,
       reportingInstance: node,
     };
-    client.request('POST', `/api/v1/namespaces/${ns}/events`, event).catch(() => undefined);
+    client.postJson(`/api/v1/namespaces/${ns}/events`, event).catch(() => undefined);
   };

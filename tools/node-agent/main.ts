@@ -1,9 +1,10 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { createKubeClient } from '../../src/kubernetes/client.ts';
+import { loadKubeconfig } from '../../src/kubernetes/kubeconfig.ts';
 import { createLogger } from '../../src/log.ts';
 import { apiKeyLookup, apiVolumeData, recordEvent } from './api-data.ts';
-import { createKubeClient, loadKubeconfig } from './kube-client.ts';
 import { startKubeletServers } from './kubelet-server.ts';
 import { hostFacts, registerNode, runHeartbeat } from './node-registration.ts';
 import { parseOptions } from './options.ts';
@@ -13,8 +14,6 @@ import { podDirName } from './pod-worker.ts';
 import { parseNodeCpu, parseNodeMemory, readProcTable, treeUsage } from './proc-stats.ts';
 import { renderResourceMetrics, type ContainerUsage } from './resource-metrics.ts';
 import { runCommand } from './run-command.ts';
-
-const MERGE = 'application/merge-patch+json';
 
 /** Resource usage of every running container plus the node, as /metrics/resource text. */
 const collectMetrics = async (manager: PodManager): Promise<string> => {
@@ -51,7 +50,11 @@ const main = async (): Promise<void> => {
     verbosity: opts.verbosity,
     base: { component: 'node-agent', node: opts.nodeName },
   });
-  const client = createKubeClient(loadKubeconfig(opts.kubeconfig));
+  // Unthrottled, as a kubelet on a small test cluster: status pushes and events must not queue.
+  const client = createKubeClient(loadKubeconfig(opts.kubeconfig), {
+    qps: -1,
+    userAgent: `node-agent/${opts.nodeName}`,
+  });
   const podsDir = join(opts.stateDir, 'pods');
   await mkdir(podsDir, { recursive: true });
 
@@ -88,11 +91,9 @@ const main = async (): Promise<void> => {
       volumeData: apiVolumeData(client),
       lookup: (ns) => apiKeyLookup(client, ns),
       pushStatus: async (pod: Pod, status: object) => {
-        await client.request(
-          'PATCH',
+        await client.patchJson(
           `/api/v1/namespaces/${pod.metadata?.namespace ?? ''}/pods/${pod.metadata?.name ?? ''}/status`,
           { status },
-          MERGE,
         );
       },
       event,

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { arch, cpus, release, totalmem } from 'node:os';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../src/log.ts';
-import { isConflict, isNotFound, type KubeClient } from './kube-client.ts';
+import type { KubeClient } from '../../src/kubernetes/client.ts';
+import { isConflict, isNotFound } from './api-errors.ts';
 import { buildNode, nodeConditions, type HostFacts } from './node-object.ts';
-
-const MERGE = 'application/merge-patch+json';
 
 /** Reads the host facts from the OS. */
 export const hostFacts = (
@@ -43,32 +42,24 @@ export const registerNode = async (
 ): Promise<void> => {
   const node = buildNode(facts, now);
   try {
-    await client.request('POST', '/api/v1/nodes', node);
+    await client.postJson('/api/v1/nodes', node);
   } catch (err) {
     if (!isConflict(err)) throw err;
   }
-  await client.request(
-    'PATCH',
-    `/api/v1/nodes/${facts.nodeName}/status`,
-    { status: node.status },
-    MERGE,
-  );
+  await client.patchJson(`/api/v1/nodes/${facts.nodeName}/status`, { status: node.status });
   await clearNotReadyTaint(client, facts.nodeName);
 };
 
 const clearNotReadyTaint = async (client: KubeClient, name: string): Promise<void> => {
-  const node = await client.request<Node>('GET', `/api/v1/nodes/${name}`);
+  const node = (await client.getJson(`/api/v1/nodes/${name}`)) as Node;
   const taints = node.spec?.taints ?? [];
   const kept = taints.filter(
     (t) => t.key !== 'node.kubernetes.io/not-ready' && t.key !== 'node.kubernetes.io/unreachable',
   );
   if (kept.length !== taints.length) {
-    await client.request(
-      'PATCH',
-      `/api/v1/nodes/${name}`,
-      { spec: { taints: kept.length > 0 ? kept : null } },
-      MERGE,
-    );
+    await client.patchJson(`/api/v1/nodes/${name}`, {
+      spec: { taints: kept.length > 0 ? kept : null },
+    });
   }
 };
 
@@ -80,10 +71,10 @@ const renewLease = async (client: KubeClient, name: string, now: Date): Promise<
     renewTime: now.toISOString().replace('Z', '000Z'),
   };
   try {
-    await client.request('PATCH', path, { spec }, MERGE);
+    await client.patchJson(path, { spec });
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    await client.request('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', {
+    await client.postJson('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name, namespace: 'kube-node-lease' },
@@ -106,12 +97,9 @@ export const runHeartbeat = (client: KubeClient, facts: HostFacts, o: HeartbeatO
   const beat = async () => {
     const now = new Date();
     try {
-      await client.request(
-        'PATCH',
-        `/api/v1/nodes/${facts.nodeName}/status`,
-        { status: { conditions: nodeConditions(now, since) } },
-        MERGE,
-      );
+      await client.patchJson(`/api/v1/nodes/${facts.nodeName}/status`, {
+        status: { conditions: nodeConditions(now, since) },
+      });
       await renewLease(client, facts.nodeName, now);
       await clearNotReadyTaint(client, facts.nodeName);
     } catch (err) {

@@ -1,6 +1,8 @@
 import type { Pod, PodList } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../src/log.ts';
-import { isNotFound, KubeApiError, type KubeClient, type WatchEvent } from './kube-client.ts';
+import type { KubeClient, WatchEvent } from '../../src/kubernetes/client.ts';
+import { KubernetesError } from '../../src/kubernetes/kubernetes-error.ts';
+import { isNotFound } from './api-errors.ts';
 import { PodWorker, type NodeContext } from './pod-worker.ts';
 
 type Event = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => void;
@@ -39,12 +41,16 @@ export class PodManager {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        const list = await this.#client.request<PodList>('GET', '/api/v1/pods');
+        const list = (await this.#client.getJson('/api/v1/pods')) as PodList;
         this.#reconcile(list.items);
-        const rv = list.metadata?.resourceVersion ?? '0';
-        const path = `/api/v1/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=300&resourceVersion=${rv}`;
-        await this.#client.watch<Pod>(
-          path,
+        const query = {
+          allowWatchBookmarks: 'true',
+          timeoutSeconds: '300',
+          resourceVersion: list.metadata?.resourceVersion ?? '0',
+        };
+        await this.#client.watch(
+          '/api/v1/pods',
+          query,
           (e) => {
             this.#onEvent(e);
           },
@@ -57,12 +63,15 @@ export class PodManager {
     }
   }
 
-  #onEvent(e: WatchEvent<Pod>): void {
-    if (e.type === 'ERROR')
-      throw new KubeApiError('watch error event', 410, JSON.stringify(e.object));
+  /** An ERROR event (e.g. 410 Gone) throws out of the watch, so `run` relists. */
+  #onEvent(e: WatchEvent): void {
+    if (e.type === 'ERROR') {
+      throw new KubernetesError(410, '', `watch error event: ${JSON.stringify(e.object)}`);
+    }
     if (e.type === 'BOOKMARK') return;
-    if (e.type === 'DELETED') this.#gone(e.object.metadata?.uid ?? '');
-    else this.#handle(e.object);
+    const pod = e.object as Pod;
+    if (e.type === 'DELETED') this.#gone(pod.metadata?.uid ?? '');
+    else this.#handle(pod);
   }
 
   #reconcile(pods: readonly Pod[]): void {
@@ -122,7 +131,7 @@ export class PodManager {
       metadata: { name, namespace: ns },
       target: { apiVersion: 'v1', kind: 'Node', name: this.#node },
     };
-    await this.#client.request('POST', `/api/v1/namespaces/${ns}/pods/${name}/binding`, binding);
+    await this.#client.postJson(`/api/v1/namespaces/${ns}/pods/${name}/binding`, binding);
     this.#schedulerEvent(
       pod,
       'Normal',
@@ -143,7 +152,7 @@ export class PodManager {
     }
     const path = `/api/v1/namespaces/${pod.metadata?.namespace ?? 'default'}/pods/${pod.metadata?.name ?? ''}`;
     await this.#client
-      .request('DELETE', path, {
+      .deleteJson(path, {
         apiVersion: 'v1',
         kind: 'DeleteOptions',
         gracePeriodSeconds: 0,

@@ -31,12 +31,25 @@ export class IpPool {
 }
 
 /**
+ * The address of the cluster's service router on the bridge: the last host address of the pod /24 (.254).
+ * scripts/cluster/up.sh runs kube-proxy in its own network namespace `kube-proxy-<bridge>`, attached to the
+ * bridge with this address, and routes the host's ClusterIP range through it; pods get it as their default
+ * gateway, so a pod's traffic to a ClusterIP reaches kube-proxy's rules (and nothing else leaves the /24:
+ * the router has no other routes). Keep in step with PROXY_IP in scripts/cluster/lib.sh.
+ */
+export const serviceRouterIp = (podIp: string): string =>
+  `${podIp.split('.').slice(0, 3).join('.')}.254`;
+
+/**
  * Creates the pod's network namespace with loopback and an `eth0` (ip/24) whose peer is attached to the
- * bridge. No default route: pods reach only the bridge's /24 (other pods, the node, the apiserver).
+ * bridge. Pods reach the bridge's /24 (other pods, the node, the apiserver) directly; their default route
+ * goes to the service router (see serviceRouterIp), which answers only for Service ClusterIPs.
  */
 export const setUpPodNetwork = async (bridge: string, uid: string, ip: string): Promise<void> => {
   const ns = netnsName(bridge, uid);
   const veth = vethName(bridge, ip);
+  const router = serviceRouterIp(ip);
+  if (ip === router) throw new Error(`${ip} is reserved for the service router (kube-proxy)`);
   await tearDownPodNetwork(bridge, uid);
   await runCommand('ip', ['link', 'delete', veth]).catch(() => undefined);
   await runCommand('ip', ['netns', 'add', ns]);
@@ -56,6 +69,7 @@ export const setUpPodNetwork = async (bridge: string, uid: string, ip: string): 
   await runCommand('ip', ['-n', ns, 'addr', 'add', `${ip}/24`, 'dev', 'eth0']);
   await runCommand('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
   await runCommand('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  await runCommand('ip', ['-n', ns, 'route', 'add', 'default', 'via', router, 'dev', 'eth0']);
 };
 
 /** Pids of every process in the pod's network namespace (empty when it does not exist). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../src/log.ts';
 import { ContainerRunner } from './container-runner.ts';
-import { isNotFound } from './kube-client.ts';
+import { isNotFound } from './api-errors.ts';
 import type { KeyLookup, PodFacts } from './env.ts';
 import type { ImageHosts } from './images.ts';
 import { netnsName, setUpPodNetwork, tearDownPodNetwork, type IpPool } from './pod-network.ts';

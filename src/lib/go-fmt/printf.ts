@@ -193,15 +193,7 @@ const parseSpec = (
   start: number,
   cur: ArgCursor,
 ): { spec: Readonly<Spec>; at: number; out: string } => {
-  const spec: Spec = {
-    minus: false,
-    plus: false,
-    sharp: false,
-    space: false,
-    zero: false,
-    width: undefined,
-    prec: undefined,
-  };
+  const spec: Spec = { ...NO_FLAGS };
   let i = start;
   let out = '';
   for (let c = format[i]; c !== undefined && '-+# 0'.includes(c); c = format[++i]) {

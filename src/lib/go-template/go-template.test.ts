@@ -624,7 +624,7 @@ describe('template execution errors', () => {
 
 const QUERY_FIELDS = ['Series', 'LabelMatchers', 'LabelValuesByName', 'GroupBy', 'GroupBySlice'];
 
-describe('upstream metrics query examples (spec §3.5)', () => {
+describe('upstream metrics query examples (upstream-behaviour: query)', () => {
   const query = {
     Series: 'container_some_count_total',
     LabelMatchers: 'resource=~"bar|baz"',

@@ -21,10 +21,16 @@ rm -rf dist build && npx tsc -p tsconfig.build.json && npx tsc -p tsconfig.json
 if [[ "${SKIP_E2E:-}" != "1" ]]; then
   step "kubernetes binaries for the end-to-end test (cached after the first build)"
   bash scripts/cluster/build-binaries.sh >/dev/null
+  step "upstream prometheus-adapter for the differential test (cached after the first build)"
+  bash scripts/upstream/build-upstream.sh >/dev/null
+  step "helm for the chart tests (cached after the first build)"
+  bash scripts/helm/build-helm.sh >/dev/null
+  step "the OCI image, built from scratch with buildah (npm run image)"
+  bash scripts/image/build.sh >/dev/null
 fi
 step "tests (node --test)"
 if (( only_e2e )); then
-  bash scripts/run-tests.sh build/test/e2e
+  bash scripts/run-tests.sh build/test/e2e build/test/differential build/test/chart build/test/image
 else
   bash scripts/run-tests.sh build
 fi

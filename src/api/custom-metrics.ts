@@ -14,7 +14,7 @@ import { checkFieldSelector, metricSelector, objectSelector } from './list-optio
 import type { CustomMetricsProvider, CustomMetricValue } from './provider.ts';
 import { customMetricList, type CustomVersion } from './wire.ts';
 
-export const CUSTOM_GROUP = 'custom.metrics.k8s.io';
+const CUSTOM_GROUP = 'custom.metrics.k8s.io';
 
 interface Target {
   readonly namespace: string;

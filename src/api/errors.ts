@@ -66,9 +66,4 @@ export const metricNotFound = (metric: string, groupResource: string, name?: str
     name === undefined
       ? `the server could not find the metric ${metric} for ${groupResource}`
       : `the server could not find the metric ${metric} for ${groupResource} ${name}`,
-    {
-      group: 'custom.metrics.k8s.io',
-      kind: groupResource,
-      ...(name === undefined ? {} : { name }),
-    },
   );

@@ -11,7 +11,7 @@ import type { ExternalMetricsProvider } from './provider.ts';
 import { methodNotSupported } from './status.ts';
 import { externalMetricList } from './wire.ts';
 
-export const EXTERNAL_GROUP = 'external.metrics.k8s.io';
+const EXTERNAL_GROUP = 'external.metrics.k8s.io';
 
 const watchRefused = (): ApiError => {
   const { body } = methodNotSupported(EXTERNAL_GROUP, '*', 'watch');

@@ -57,7 +57,7 @@ export const parseRange = (text: string): MediaRange => {
  * The JSON media range the Accept header admits, or undefined when it admits none. An absent
  * or empty header admits JSON.
  */
-export const negotiateJson = (accept: string | undefined): MediaRange | undefined => {
+const negotiateJson = (accept: string | undefined): MediaRange | undefined => {
   if (accept === undefined || accept.trim() === '') return parseRange(JSON_TYPE);
   return accept
     .split(',')
@@ -71,7 +71,7 @@ export const negotiateJson = (accept: string | undefined): MediaRange | undefine
  * apiserver's isPrettyPrint: an explicit `?pretty=` (Go ParseBool) wins; otherwise curl, Wget
  * and browsers get indented output. A `pretty=1` media-type parameter also asks for it.
  */
-export const isPretty = (ctx: RenderContext, range?: MediaRange): boolean => {
+const isPretty = (ctx: RenderContext, range?: MediaRange): boolean => {
   const explicit = ctx.query.get('pretty');
   if (explicit !== null && explicit !== '') return goParseBool(explicit);
   if (range?.params.get('pretty') === '1') return true;
@@ -86,7 +86,7 @@ const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).pad
  * JSON as Go's encoding/json writes it: `<`, `>`, `&`, U+2028 and U+2029 escaped; compact
  * output ends with a newline (json.Encoder), indented output (2 spaces) does not.
  */
-export const encodeJson = (value: unknown, pretty: boolean): string => {
+const encodeJson = (value: unknown, pretty: boolean): string => {
   const text = JSON.stringify(value, undefined, pretty ? 2 : undefined).replace(
     HTML_UNSAFE,
     escapeChar,

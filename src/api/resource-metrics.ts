@@ -26,7 +26,7 @@ import {
 } from './resource-wire.ts';
 import { methodNotSupported, routeNotFound, type StatusResult } from './status.ts';
 
-export const METRICS_GROUP = 'metrics.k8s.io';
+const METRICS_GROUP = 'metrics.k8s.io';
 
 /** metrics.k8s.io/v1beta1's APIResourceList, sorted by name (upstream-behaviour: discovery). */
 export const METRICS_RESOURCES: readonly ApiResourceDoc[] = [

@@ -8,10 +8,10 @@ import { formatMilliQuantity } from '../kubernetes/quantity.ts';
 import type { NodeMetrics, PodMetrics, ResourceUsage } from './resource-provider.ts';
 import { rfc3339 } from './wire.ts';
 
-export const METRICS_API_VERSION = 'metrics.k8s.io/v1beta1';
+const METRICS_API_VERSION = 'metrics.k8s.io/v1beta1';
 
 /** The usage map: cpu as DecimalSI, memory as BinarySI (`1Mi`, `1048577`, `500`). */
-export const usageJson = (u: ResourceUsage) => ({
+const usageJson = (u: ResourceUsage) => ({
   cpu: formatMilliQuantity(u.cpu, 'DecimalSI'),
   memory: formatMilliQuantity(u.memory, 'BinarySI'),
 });

@@ -96,9 +96,7 @@ export const forbidden = (attrs: RequestAttributes, user: string, reason = ''): 
 
 /** 404 for an unknown path inside a registered API prefix (go-restful's service error). */
 export const routeNotFound = (): StatusResult =>
-  failureStatus(404, 'NotFound', 'the server could not find the requested resource', {
-    causes: [{ reason: 'UnexpectedServerResponse', message: '404: Page Not Found' }],
-  });
+  failureStatus(404, 'NotFound', 'the server could not find the requested resource', {});
 
 /** 405 for a known route asked with another method than GET. */
 export const methodNotAllowed = (): StatusResult =>

@@ -170,17 +170,9 @@ const resource = (overrides: Partial<AuthorizationAttributes> = {}): Authorizati
   name: '*',
   ...overrides,
 });
-const nonResource = (path: string): AuthorizationAttributes => ({
-  ...resource(),
-  isResourceRequest: false,
-  path,
-  apiGroup: '',
-  apiVersion: '',
-  namespace: '',
-  resource: '',
-  subresource: '',
-  name: '',
-});
+/** A GET of a non-resource path, as the app hands it to the authorizer. */
+const nonResource = (path: string): AuthorizationAttributes =>
+  toAttributes(parseRequestInfo('GET', path, new URLSearchParams()));
 
 const setup = (answer: (spec: SubjectAccessReviewSpec) => Promise<SubjectAccessReviewStatus>) => {
   const state = { clock: 0, calls: [] as SubjectAccessReviewSpec[], logs: [] as string[] };

@@ -2,19 +2,9 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '../log.ts';
 import { ExtensionAuthDataError, parseExtensionAuthData } from './authn-config.ts';
-import { createAuthnCombiner, type ExtensionAuthFlags } from './config-combiner.ts';
+import { createAuthnCombiner } from './config-combiner.ts';
+import { EXTENSION_AUTH_FLAGS as FLAGS } from '../../test/support/extension-auth-flags.ts';
 import { issueCa, type TestCert } from '../../test/support/pki.ts';
-
-const FLAGS: ExtensionAuthFlags = {
-  clientCaFile: '',
-  requestheaderClientCaFile: '',
-  requestheaderAllowedNames: [],
-  requestheaderUsernameHeaders: ['X-Remote-User'],
-  requestheaderGroupHeaders: ['X-Remote-Group'],
-  requestheaderExtraHeadersPrefix: ['X-Remote-Extra-'],
-  authenticationSkipLookup: false,
-  authenticationTolerateLookupFailure: false,
-};
 
 describe('parseExtensionAuthData', () => {
   it('reads the keys, JSON arrays included', () => {

@@ -44,7 +44,7 @@ export interface AuthnInputs {
 const CM = 'configmap/extension-apiserver-authentication';
 
 /** Recomputes only when the input changes (by identity); a throw keeps the last good value. */
-export const lastGood = <I, O>(
+const lastGood = <I, O>(
   compute: (input: I) => O,
   initial: O,
   onError: (err: unknown) => void,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaBundleError } from './cert-chain.ts';
 import type { ExtensionAuthFlags } from './config-combiner.ts';
+import { EXTENSION_AUTH_FLAGS as FLAGS } from '../../test/support/extension-auth-flags.ts';
 import { issueCa, type TestCert } from '../../test/support/pki.ts';
 import { silentLogger } from '../log.ts';
 import { polled, pollUntil } from '../../test/support/poll.ts';
@@ -12,16 +13,6 @@ import type { WatchEvent } from '../kubernetes/client.ts';
 import { ExtensionAuthConfigError, startAuthConfigSource } from './extension-auth-config.ts';
 import { KubernetesError } from '../kubernetes/kubernetes-error.ts';
 
-const FLAGS: ExtensionAuthFlags = {
-  clientCaFile: '',
-  requestheaderClientCaFile: '',
-  requestheaderAllowedNames: [],
-  requestheaderUsernameHeaders: ['X-Remote-User'],
-  requestheaderGroupHeaders: ['X-Remote-Group'],
-  requestheaderExtraHeadersPrefix: ['X-Remote-Extra-'],
-  authenticationSkipLookup: false,
-  authenticationTolerateLookupFailure: false,
-};
 const OBJECT = '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication';
 
 /** A fake API: the GET and lists answer from `answers`; one watch at a time is fed by `emit`. */
@@ -83,20 +74,17 @@ describe('startAuthConfigSource', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const backoff = { initialMs: 5, maxMs: 20 };
-
-  it('reads the ConfigMap at start and follows its watch (CA rotation)', async () => {
-    const api = fakeApi();
-    const data = { 'client-ca-file': a.pem, 'requestheader-client-ca-file': a.pem };
-    api.state.get.push(configMap(data));
-    api.state.lists.push(list([configMap(data)]));
-    const source = await startAuthConfigSource({
-      flags: FLAGS,
+  /** A source reading from `api`, with these tests' short backoff. */
+  const start = (api: ReturnType<typeof fakeApi>, flags: ExtensionAuthFlags = FLAGS) =>
+    startAuthConfigSource({
+      flags,
       client: api.client,
       log: silentLogger(),
       signal: signal(),
       backoff,
     });
-    assert.deepEqual(subjects(source.current().requestHeader?.ca), ['CN=ca-a']);
+  /** Waits until the source watches `api`. */
+  const watchOpened = async (api: ReturnType<typeof fakeApi>) => {
     polled(
       await pollUntil(
         () => Promise.resolve(api.state.onEvent),
@@ -105,6 +93,16 @@ describe('startAuthConfigSource', () => {
       ),
       'watch',
     );
+  };
+
+  it('reads the ConfigMap at start and follows its watch (CA rotation)', async () => {
+    const api = fakeApi();
+    const data = { 'client-ca-file': a.pem, 'requestheader-client-ca-file': a.pem };
+    api.state.get.push(configMap(data));
+    api.state.lists.push(list([configMap(data)]));
+    const source = await start(api);
+    assert.deepEqual(subjects(source.current().requestHeader?.ca), ['CN=ca-a']);
+    await watchOpened(api);
     api.emit('MODIFIED', configMap({ ...data, 'requestheader-client-ca-file': b.pem }, '2'));
     assert.deepEqual(subjects(source.current().requestHeader?.ca), ['CN=ca-b']);
     assert.deepEqual(subjects(source.current().clientCa), ['CN=ca-a']);
@@ -116,21 +114,8 @@ describe('startAuthConfigSource', () => {
     const api = fakeApi();
     api.state.get.push(configMap({}));
     api.state.lists.push(list([]), list([configMap({ 'client-ca-file': b.pem }, '9')]));
-    const source = await startAuthConfigSource({
-      flags: FLAGS,
-      client: api.client,
-      log: silentLogger(),
-      signal: signal(),
-      backoff,
-    });
-    polled(
-      await pollUntil(
-        () => Promise.resolve(api.state.onEvent),
-        (onEvent) => onEvent !== undefined,
-        { timeoutMs: 2000, intervalMs: 5 },
-      ),
-      'watch',
-    );
+    const source = await start(api);
+    await watchOpened(api);
     api.emit('ERROR', { kind: 'Status', code: 410, reason: 'Expired' });
     polled(
       await pollUntil(
@@ -183,13 +168,7 @@ describe('startAuthConfigSource', () => {
         flags.requestheaderClientCaFile = join(dir, 'rh.pem');
         writeFileSync(flags.requestheaderClientCaFile, a.pem);
       }
-      const started = startAuthConfigSource({
-        flags,
-        client: api.client,
-        log: silentLogger(),
-        signal: signal(),
-        backoff,
-      });
+      const started = start(api, flags);
       if (c.rejects) await assert.rejects(started, ExtensionAuthConfigError);
       else assert.equal((await started).current().clientCa, undefined);
     });
@@ -198,13 +177,7 @@ describe('startAuthConfigSource', () => {
   it('a missing ConfigMap is empty, not an error', async () => {
     const api = fakeApi();
     api.state.get.push(new KubernetesError(404, 'NotFound', 'gone'));
-    const source = await startAuthConfigSource({
-      flags: FLAGS,
-      client: api.client,
-      log: silentLogger(),
-      signal: signal(),
-      backoff,
-    });
+    const source = await start(api);
     assert.deepEqual(source.current(), { clientCa: undefined, requestHeader: undefined });
   });
 

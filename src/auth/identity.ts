@@ -29,9 +29,9 @@ export type AuthnStep =
   | { readonly kind: 'skip' }
   | { readonly kind: 'error'; readonly reason: string };
 
-export const SYSTEM_AUTHENTICATED = 'system:authenticated';
-export const SYSTEM_UNAUTHENTICATED = 'system:unauthenticated';
-export const SYSTEM_ANONYMOUS = 'system:anonymous';
+const SYSTEM_AUTHENTICATED = 'system:authenticated';
+const SYSTEM_UNAUTHENTICATED = 'system:unauthenticated';
+const SYSTEM_ANONYMOUS = 'system:anonymous';
 export const SYSTEM_MASTERS = 'system:masters';
 
 /** The user of requests without credentials. */

@@ -164,6 +164,11 @@ const featureFlags = (f: FlagReader) =>
       false,
       'If true, replace the max-in-flight handler with an enhanced one that queues and dispatches with priority and fairness',
     ),
+    shutdownDelayDurationMs: f.duration(
+      'shutdown-delay-duration',
+      0,
+      'Time to delay the termination. During that time the server keeps serving requests normally. The endpoints /healthz and /livez will return success, but /readyz immediately returns failure. Graceful termination starts after this delay has elapsed. This can be used to allow load balancer to stop sending traffic to this server. (Not in upstream v0.12, whose flag set lacks it; the default 0 stops accepting and drains at once, as before.)',
+    ),
   }) satisfies Partial<Options>;
 
 /** Serving, authentication, authorization and feature flags, in usage order. */

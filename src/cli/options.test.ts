@@ -74,6 +74,7 @@ const DEFAULTS: Omit<Options, 'audit'> = {
   contentionProfiling: false,
   debugSocketPath: '',
   enablePriorityAndFairness: false,
+  shutdownDelayDurationMs: 0,
 };
 
 describe('parseArgs: serve', () => {

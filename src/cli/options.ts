@@ -88,6 +88,11 @@ export interface Options {
   readonly contentionProfiling: boolean;
   readonly debugSocketPath: string;
   readonly enablePriorityAndFairness: boolean;
+  /**
+   * `--shutdown-delay-duration` (an addition, the generic apiserver's flag): after the first
+   * SIGTERM/SIGINT, /readyz fails at once and serving goes on this long before draining; 0 drains at once.
+   */
+  readonly shutdownDelayDurationMs: number;
   /** Every `--audit-*` flag by name (e.g. `audit-log-path`); accepted and stored, not acted on. */
   readonly audit: Readonly<Record<string, FlagValue>>;
 }
@@ -202,6 +207,9 @@ export const validateOptions = (o: Options): string[] => {
   }
   if ((o.tlsCertFile === '') !== (o.tlsPrivateKeyFile === '')) {
     problems.push('--tls-cert-file and --tls-private-key-file must be given together');
+  }
+  if (o.shutdownDelayDurationMs < 0) {
+    problems.push('--shutdown-delay-duration can not be negative value');
   }
   if (o.tlsMinVersion !== '' && !TLS_VERSIONS.includes(o.tlsMinVersion)) {
     problems.push(`unknown tls version ${JSON.stringify(o.tlsMinVersion)}`);

@@ -90,7 +90,7 @@ export const fail = (ctx: DecodeContext, node: unknown, path: string, message: s
 };
 
 /** The text yaml.v2 would assign to a Go string from this scalar. */
-export const scalarText = (node: unknown): string | undefined => {
+const scalarText = (node: unknown): string | undefined => {
   if (!isScalar(node)) return undefined;
   if (typeof node.source === 'string') return node.source;
   return typeof node.value === 'string' ? node.value : String(node.value);

@@ -42,6 +42,34 @@ const entriesOf = (ctx: DecodeContext, node: unknown, path: string): Entry[] | u
 };
 
 /**
+ * The children of a mapping node, each recorded at its path. `refuse` names the problem with a key
+ * (`duplicate`: set before in this mapping, not by a merge), which is reported and skipped.
+ */
+const childrenOf = (
+  ctx: DecodeContext,
+  node: unknown,
+  path: string,
+  refuse: (key: string, duplicate: boolean) => string | undefined,
+): ReadonlyMap<string, Child> | undefined => {
+  const entries = entriesOf(ctx, node, path);
+  if (entries === undefined) return undefined;
+  const children = new Map<string, Child>();
+  const explicit = new Set<string>();
+  for (const entry of entries) {
+    const childPath = joinPath(path, entry.key);
+    const problem = refuse(entry.key, !entry.merged && explicit.has(entry.key));
+    if (problem !== undefined) {
+      fail(ctx, entry.keyNode, childPath, problem);
+      continue;
+    }
+    if (!entry.merged) explicit.add(entry.key);
+    record(ctx, childPath, entry);
+    children.set(entry.key, { node: entry.value, path: childPath });
+  }
+  return children;
+};
+
+/**
  * A Go struct: keys must be among `known` (else `field x not found in type T`) and appear once
  * (else `field x already set in type T`). Null is the zero struct (no fields).
  */
@@ -51,27 +79,11 @@ export const structFields = (
   path: string,
   typeName: string,
   known: readonly string[],
-): ReadonlyMap<string, Child> | undefined => {
-  const entries = entriesOf(ctx, node, path);
-  if (entries === undefined) return undefined;
-  const fields = new Map<string, Child>();
-  const explicit = new Set<string>();
-  for (const entry of entries) {
-    const childPath = joinPath(path, entry.key);
-    if (!known.includes(entry.key)) {
-      fail(ctx, entry.keyNode, childPath, `field ${entry.key} not found in type ${typeName}`);
-      continue;
-    }
-    if (!entry.merged && explicit.has(entry.key)) {
-      fail(ctx, entry.keyNode, childPath, `field ${entry.key} already set in type ${typeName}`);
-      continue;
-    }
-    if (!entry.merged) explicit.add(entry.key);
-    record(ctx, childPath, entry);
-    fields.set(entry.key, { node: entry.value, path: childPath });
-  }
-  return fields;
-};
+): ReadonlyMap<string, Child> | undefined =>
+  childrenOf(ctx, node, path, (key, duplicate) => {
+    if (!known.includes(key)) return `field ${key} not found in type ${typeName}`;
+    return duplicate ? `field ${key} already set in type ${typeName}` : undefined;
+  });
 
 /** A list; null is "absent" (undefined), anything but a sequence is reported. */
 export const listItems = (ctx: DecodeContext, node: unknown, path: string): Child[] | undefined => {
@@ -93,20 +105,7 @@ export const mapChildren = (
   ctx: DecodeContext,
   node: unknown,
   path: string,
-): ReadonlyMap<string, Child> | undefined => {
-  const entries = entriesOf(ctx, node, path);
-  if (entries === undefined) return undefined;
-  const children = new Map<string, Child>();
-  const explicit = new Set<string>();
-  for (const entry of entries) {
-    const childPath = joinPath(path, entry.key);
-    if (!entry.merged && explicit.has(entry.key)) {
-      fail(ctx, entry.keyNode, childPath, `key ${JSON.stringify(entry.key)} already set in map`);
-      continue;
-    }
-    if (!entry.merged) explicit.add(entry.key);
-    record(ctx, childPath, entry);
-    children.set(entry.key, { node: entry.value, path: childPath });
-  }
-  return children;
-};
+): ReadonlyMap<string, Child> | undefined =>
+  childrenOf(ctx, node, path, (key, duplicate) =>
+    duplicate ? `key ${JSON.stringify(key)} already set in map` : undefined,
+  );

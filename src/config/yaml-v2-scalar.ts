@@ -32,7 +32,7 @@ const isPrintable = (c: string): boolean => {
 };
 
 /** Would yaml.v2 read this text, unquoted, as something other than a string? */
-export const resolvesAsNonString = (s: string): boolean => {
+const resolvesAsNonString = (s: string): boolean => {
   if (s === '') return true;
   if (
     /^(?:[yYnN~]|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(

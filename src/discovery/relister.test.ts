@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRelister } from './relister.ts';
+import { createRelister, type RelisterOptions } from './relister.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
 import { createLogger, silentLogger } from '../log.ts';
 import type { Series } from '../prometheus/types.ts';
@@ -23,6 +23,17 @@ describe('relister', () => {
   const ruleA = fakeRule({ seriesQuery: 'qa', path: 'rules[0]' });
   const ruleA2 = fakeRule({ seriesQuery: 'qa', path: 'rules[1]', strip: /^x_/ });
   const ruleB = fakeRule({ seriesQuery: 'qb', path: 'rules[2]' });
+  /** A relister of rules A and B, every second, looking a second back, two calls at a time. */
+  const relisterWith = (options: Partial<RelisterOptions> & Pick<RelisterOptions, 'client'>) =>
+    createRelister({
+      rules: () => [ruleA, ruleB],
+      intervalMs: 1000,
+      maxAgeMs: 1000,
+      concurrency: 2,
+      now: () => 1000,
+      logger: silentLogger(),
+      ...options,
+    });
 
   it('makes one series call per distinct seriesQuery, from now - maxAge', async () => {
     const answers = new Map<string, readonly Series[]>([
@@ -30,14 +41,11 @@ describe('relister', () => {
       ['qb', [{ name: 'b', labels: { pod: 'p' } }]],
     ]);
     const client = fakeClient(answers);
-    const relister = createRelister({
+    const relister = relisterWith({
       client,
       rules: () => [ruleA, ruleA2, ruleB],
-      intervalMs: 1000,
       maxAgeMs: 60_000,
-      concurrency: 2,
       now: () => 1_000_000,
-      logger: silentLogger(),
     });
     const index = await relister.runOnce();
     assert.deepEqual(client.calls.map((c) => c.match).sort(), ['qa', 'qb']);
@@ -56,15 +64,7 @@ describe('relister', () => {
       ['qa', [{ name: 'a1', labels: { pod: 'p' } }]],
       ['qb', [{ name: 'b1', labels: { pod: 'p' } }]],
     ]);
-    const relister = createRelister({
-      client: fakeClient(answers),
-      rules: () => [ruleA, ruleB],
-      intervalMs: 1000,
-      maxAgeMs: 1000,
-      concurrency: 4,
-      now: () => 5000,
-      logger: silentLogger(),
-    });
+    const relister = relisterWith({ client: fakeClient(answers), concurrency: 4, now: () => 5000 });
     await relister.runOnce();
     answers.set('qa', new Error('boom'));
     answers.set('qb', [{ name: 'b2', labels: { pod: 'p' } }]);
@@ -82,15 +82,7 @@ describe('relister', () => {
       ['qb', new Error('503')],
     ]);
     let now = 1000;
-    const relister = createRelister({
-      client: fakeClient(answers),
-      rules: () => [ruleA, ruleB],
-      intervalMs: 1000,
-      maxAgeMs: 1000,
-      concurrency: 2,
-      now: () => now,
-      logger: silentLogger(),
-    });
+    const relister = relisterWith({ client: fakeClient(answers), now: () => now });
     await relister.runOnce();
     assert.deepEqual(
       { ...relister.status() },
@@ -117,13 +109,8 @@ describe('relister', () => {
     const lines: string[] = [];
     let release: (s: readonly Series[]) => void = () => undefined;
     const slow = new Promise<readonly Series[]>((resolve) => (release = resolve));
-    const relister = createRelister({
+    const relister = relisterWith({
       client: { series: (match: string) => (match === 'qa' ? slow : Promise.resolve([])) },
-      rules: () => [ruleA, ruleB],
-      intervalMs: 1000,
-      maxAgeMs: 1000,
-      concurrency: 2,
-      now: () => 1000,
       logger: createLogger({ verbosity: 0, write: (line) => lines.push(line) }),
       progressEveryMs: 10,
     });
@@ -146,7 +133,7 @@ describe('relister', () => {
   it('run() stops when aborted', async () => {
     const controller = new AbortController();
     let runs = 0;
-    const relister = createRelister({
+    const relister = relisterWith({
       client: {
         series: () => {
           runs += 1;
@@ -159,7 +146,6 @@ describe('relister', () => {
       maxAgeMs: 1,
       concurrency: 1,
       now: () => 0,
-      logger: silentLogger(),
     });
     await relister.run(controller.signal);
     assert.equal(runs, 2);

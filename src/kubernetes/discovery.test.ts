@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import {
-  createFakeKubeApi,
-  statusBody,
-  type RunningFake,
-} from '../../test/support/fake-kube-api.ts';
-import { createKubeClient, type KubeClient } from './client.ts';
+import { describe, it } from 'node:test';
+import { createFakeKubeApi, statusBody } from '../../test/support/fake-kube-api.ts';
+import { useFakeKubeClient } from '../../test/support/fake-kube-client.ts';
 import { discoverResources, DiscoveryError } from './discovery.ts';
 
 const fake = createFakeKubeApi();
-let running: RunningFake;
-let client: KubeClient;
-
-before(async () => {
-  running = await fake.start();
-  client = createKubeClient({ server: new URL(running.url) }, { qps: 1, burst: 1 });
-});
-after(async () => {
-  await client.close();
-  await running.stop();
-});
-beforeEach(() => {
-  fake.clearRequests();
-});
+const kube = useFakeKubeClient(fake, { qps: 1, burst: 1 });
 
 describe('discoverResources against the fake apiserver', () => {
   it('normalises resource names like client-go', async () => {
-    const { map, failedGroups } = await discoverResources(client);
+    const { map, failedGroups } = await discoverResources(kube.client);
     assert.deepEqual(failedGroups, []);
     const cases: [{ group?: string; resource: string }, string | undefined][] = [
       [{ resource: 'pod' }, 'pods'],
@@ -51,7 +34,7 @@ describe('discoverResources against the fake apiserver', () => {
   });
 
   it('reports kinds, versions and namespaced flags', async () => {
-    const { map } = await discoverResources(client);
+    const { map } = await discoverResources(kube.client);
     const scope = Object.fromEntries(
       map.all().map((i) => [`${i.resource}.${i.group}`, i.namespaced]),
     );
@@ -78,7 +61,7 @@ describe('discoverResources against the fake apiserver', () => {
 
   it('never fetches our own metrics groups and bypasses the rate limiter', async () => {
     const started = Date.now();
-    await discoverResources(client);
+    await discoverResources(kube.client);
     assert.ok(Date.now() - started < 1000, 'six requests at qps 1 would take seconds');
     assert.deepEqual(fake.requests.map((r) => r.path).sort(), [
       '/api',
@@ -92,7 +75,7 @@ describe('discoverResources against the fake apiserver', () => {
 
   it('tolerates a failing group version and reports it', async () => {
     fake.setResponse('/apis/batch/v1', 503, statusBody(503, 'ServiceUnavailable', 'down'));
-    const { map, failedGroups, failures } = await discoverResources(client);
+    const { map, failedGroups, failures } = await discoverResources(kube.client);
     assert.deepEqual(failedGroups, ['batch/v1']);
     assert.match(String(failures[0]?.error), /down/);
     assert.equal(map.resolve({ resource: 'jobs' }), undefined);
@@ -102,11 +85,14 @@ describe('discoverResources against the fake apiserver', () => {
   it('fails as a whole when /apis fails or nothing is readable', async () => {
     fake.setResponse('/apis', 500, statusBody(500, 'InternalError', 'etcd gone'));
     await assert.rejects(
-      discoverResources(client),
+      discoverResources(kube.client),
       (err: unknown) => err instanceof DiscoveryError && /\/apis/.test(err.message),
     );
     fake.setResponse('/apis', 404, statusBody(404, 'NotFound', 'no'));
     fake.setResponse('/api/v1', 500, statusBody(500, 'InternalError', 'etcd gone'));
-    await assert.rejects(discoverResources(client), /no API group version could be discovered/);
+    await assert.rejects(
+      discoverResources(kube.client),
+      /no API group version could be discovered/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { buildResourceMap, type ApiResource, type DiscoveredGroup } from './reso
 import type { ResourceMap } from './types.ts';
 
 /** The groups this adapter serves itself: never used for resource mapping. */
-export const OWN_METRICS_GROUPS: ReadonlySet<string> = new Set([
+const OWN_METRICS_GROUPS: ReadonlySet<string> = new Set([
   'custom.metrics.k8s.io',
   'external.metrics.k8s.io',
   'metrics.k8s.io',

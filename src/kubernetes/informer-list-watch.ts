@@ -41,11 +41,12 @@ interface Page<T> {
 
 const toPage = <T>(options: InformerOptions<T>, doc: unknown): Page<T> => {
   const { items, metadata } = (doc ?? {}) as { items?: unknown; metadata?: unknown };
-  if (!Array.isArray(items))
+  // An empty list comes as `"items": null` from the real kube-apiserver (metadata-only lists).
+  if (items !== null && !Array.isArray(items))
     throw new KubernetesError(0, '', `${options.path}: list without items`);
   const meta = (metadata ?? {}) as { continue?: unknown; resourceVersion?: unknown };
   return {
-    items: items.flatMap((object: unknown) => options.convert(object) ?? []),
+    items: (items ?? []).flatMap((object: unknown) => options.convert(object) ?? []),
     continueToken: typeof meta.continue === 'string' ? meta.continue : '',
     resourceVersion: typeof meta.resourceVersion === 'string' ? meta.resourceVersion : '',
   };

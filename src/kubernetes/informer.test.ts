@@ -71,6 +71,12 @@ const until = async <T>(what: string, check: () => T | undefined): Promise<T> =>
   ) as T;
 
 const names = (items: readonly PodMeta[]): string[] => items.map((p) => p.name).sort();
+/** The resourceVersion the `at`-th watch request (negative: from the end) asked for. */
+const watchVersion = (seen: readonly Seen[], at: number) =>
+  seen
+    .filter((s) => s.watch)
+    .at(at)
+    ?.query.get('resourceVersion');
 
 describe('informer against a fake watch server', () => {
   const fake = fakeWatchServer();
@@ -137,14 +143,14 @@ describe('informer against a fake watch server', () => {
     // The server ends the stream: the informer watches again from the last resourceVersion.
     fake.watches[0]?.end();
     await until('second watch', () => fake.watches[1]);
-    assert.equal(fake.seen.filter((s) => s.watch)[1]?.query.get('resourceVersion'), '14');
+    assert.equal(watchVersion(fake.seen, 1), '14');
 
     // 410 Gone inside the stream: relist, then watch from the new list's resourceVersion.
     fake.lists.push(podList('20', [pod('x', '20')]));
     send(fake.watches[1], 'ERROR', { kind: 'Status', code: 410, reason: 'Expired' });
     await until('third watch', () => fake.watches[2]);
     assert.deepEqual(names(informer.items()), ['x']);
-    assert.equal(fake.seen.filter((s) => s.watch)[2]?.query.get('resourceVersion'), '20');
+    assert.equal(watchVersion(fake.seen, 2), '20');
 
     // 410 as the HTTP answer to the watch request itself: relist too.
     fake.lists.push(podList('30', [pod('y', '30')]));
@@ -152,26 +158,14 @@ describe('informer against a fake watch server', () => {
     fake.watches[2]?.end();
     await until('fourth watch', () => fake.watches[3]);
     assert.deepEqual(names(informer.items()), ['y']);
-    assert.equal(
-      fake.seen
-        .filter((s) => s.watch)
-        .at(-1)
-        ?.query.get('resourceVersion'),
-      '30',
-    );
+    assert.equal(watchVersion(fake.seen, -1), '30');
 
     // Any other ERROR: back off, then watch again from the last resourceVersion, no relist.
     const lists = fake.seen.filter((s) => !s.watch).length;
     send(fake.watches[3], 'MODIFIED', pod('y', '31', { v: '2' }));
     send(fake.watches[3], 'ERROR', { kind: 'Status', code: 500, message: 'internal' });
     await until('fifth watch', () => fake.watches[4]);
-    assert.equal(
-      fake.seen
-        .filter((s) => s.watch)
-        .at(-1)
-        ?.query.get('resourceVersion'),
-      '31',
-    );
+    assert.equal(watchVersion(fake.seen, -1), '31');
     assert.equal(fake.seen.filter((s) => !s.watch).length, lists);
     assert.equal(informer.get('ns/y')?.labels['v'], '2');
 

@@ -216,7 +216,7 @@ const OPERATOR_TEXT: Readonly<Record<SelectorOperator, string>> = {
 };
 
 /** One requirement as labels.Requirement.String(): `a=b`, `a in (x,y)`, `a`, `!a`, `a>1`. */
-export const formatRequirement = (r: Requirement): string => {
+const formatRequirement = (r: Requirement): string => {
   if (r.operator === 'exists') return r.key;
   if (r.operator === 'doesNotExist') return `!${r.key}`;
   const values = [...r.values].sort().join(',');

@@ -1,42 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createFakeKubeApi, type RunningFake } from '../../test/support/fake-kube-api.ts';
-import { createKubeClient, type KubeClient } from './client.ts';
+import { before, describe, it } from 'node:test';
+import { createFakeKubeApi } from '../../test/support/fake-kube-api.ts';
+import { useFakeKubeClient } from '../../test/support/fake-kube-client.ts';
+import { fakeResourceInfo } from '../../test/support/fake-resource-map.ts';
 import { collectionPath, listObjectNames, LIST_PAGE_SIZE } from './objects.ts';
 import type { ResourceInfo } from './types.ts';
 
-const PODS: ResourceInfo = {
-  group: '',
-  version: 'v1',
-  resource: 'pods',
-  singular: 'pod',
-  kind: 'Pod',
-  namespaced: true,
-};
-const NODES: ResourceInfo = {
-  group: '',
-  version: 'v1',
-  resource: 'nodes',
-  singular: 'node',
-  kind: 'Node',
-  namespaced: false,
-};
-const DEPLOYMENTS: ResourceInfo = {
-  group: 'apps',
-  version: 'v1',
-  resource: 'deployments',
-  singular: 'deployment',
-  kind: 'Deployment',
-  namespaced: true,
-};
+const PODS = fakeResourceInfo('pods');
+const NODES = fakeResourceInfo('nodes');
+const DEPLOYMENTS = fakeResourceInfo('deployments');
 
 const fake = createFakeKubeApi();
-let running: RunningFake;
-let client: KubeClient;
+const kube = useFakeKubeClient(fake, { qps: -1 });
 
-before(async () => {
-  running = await fake.start();
-  client = createKubeClient({ server: new URL(running.url) }, { qps: -1 });
+before(() => {
   fake.setPods('default', [
     { name: 'web-1', labels: { app: 'web', tier: 'front' } },
     { name: 'db-1', labels: { app: 'db' } },
@@ -49,13 +26,6 @@ before(async () => {
     { name: 'node-a', labels: { zone: 'a' } },
   ]);
   fake.setDeployments('default', [{ name: 'web', labels: { app: 'web' } }]);
-});
-after(async () => {
-  await client.close();
-  await running.stop();
-});
-beforeEach(() => {
-  fake.clearRequests();
 });
 
 describe('collectionPath', () => {
@@ -126,12 +96,12 @@ describe('listObjectNames', () => {
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      assert.deepEqual(await listObjectNames(client, c.info, c.ns, c.selector), c.want);
+      assert.deepEqual(await listObjectNames(kube.client, c.info, c.ns, c.selector), c.want);
     });
   }
 
   it('sends limit, labelSelector and the metadata-only Accept header', async () => {
-    await listObjectNames(client, PODS, 'default', 'app=web');
+    await listObjectNames(kube.client, PODS, 'default', 'app=web');
     const [req] = fake.requests;
     assert.equal(req?.path, '/api/v1/namespaces/default/pods');
     assert.deepEqual(req.query, { limit: String(LIST_PAGE_SIZE), labelSelector: 'app=web' });
@@ -141,7 +111,7 @@ describe('listObjectNames', () => {
   it('pages through large lists with continue tokens', async () => {
     const many = Array.from({ length: LIST_PAGE_SIZE * 2 + 3 }, (_, i) => ({ name: `p-${i}` }));
     fake.setPods('big', many);
-    const names = await listObjectNames(client, PODS, 'big', '');
+    const names = await listObjectNames(kube.client, PODS, 'big', '');
     assert.deepEqual(
       names,
       many.map((p) => p.name),
@@ -152,10 +122,13 @@ describe('listObjectNames', () => {
   });
 
   it('surfaces API errors (bad selector → 400, unknown resource → 404)', async () => {
-    await assert.rejects(listObjectNames(client, PODS, 'default', 'a in ('), { status: 400 });
-    await assert.rejects(listObjectNames(client, { ...PODS, resource: 'widgets' }, 'default', ''), {
-      status: 404,
-      reason: 'NotFound',
-    });
+    await assert.rejects(listObjectNames(kube.client, PODS, 'default', 'a in ('), { status: 400 });
+    await assert.rejects(
+      listObjectNames(kube.client, { ...PODS, resource: 'widgets' }, 'default', ''),
+      {
+        status: 404,
+        reason: 'NotFound',
+      },
+    );
   });
 });

@@ -32,8 +32,10 @@ const toPage = (doc: unknown, path: string): Page => {
     items?: unknown;
     metadata?: { continue?: unknown };
   };
-  if (!Array.isArray(items)) throw new KubernetesError(0, '', `${path}: list without items`);
-  const names = items.map((item: unknown) => {
+  // An empty list comes as `"items": null` from the real kube-apiserver (metadata-only lists).
+  if (items !== null && !Array.isArray(items))
+    throw new KubernetesError(0, '', `${path}: list without items`);
+  const names = (items ?? []).map((item: unknown) => {
     const name = (item as { metadata?: { name?: unknown } } | null)?.metadata?.name;
     return typeof name === 'string' ? name : '';
   });

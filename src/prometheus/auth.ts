@@ -60,7 +60,7 @@ const read = (path: string, what: string): string => {
 };
 
 /** The parseable certificates of a PEM bundle (Go's AppendCertsFromPEM skips bad blocks). */
-export const pemCertificates = (pem: string): string[] =>
+const pemCertificates = (pem: string): string[] =>
   (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).filter(
     (block) => {
       try {
@@ -116,7 +116,7 @@ const kubeAuth = (options: PrometheusAuthOptions): PrometheusAuth => {
 };
 
 /** Parses a basic-auth file: `user:password` on one line, or user and password on two lines. */
-export const parseBasicAuthFile = (text: string): string => {
+const parseBasicAuthFile = (text: string): string => {
   const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
   if (lines.length >= 2) return basicAuthHeader(lines[0] ?? '', lines[1] ?? '');
   const line = lines[0] ?? '';

@@ -1,16 +1,3 @@
-/** Error types Prometheus sends in its envelope, plus `bad_response` for unusable answers. */
-export const PROMETHEUS_ERROR_TYPES = [
-  'bad_data',
-  'timeout',
-  'canceled',
-  'execution',
-  'bad_response',
-  'internal',
-  'unavailable',
-  'not_found',
-  'not_acceptable',
-] as const;
-
 /**
  * A failed Prometheus call. `errorType` is Prometheus' own (`bad_data`, `execution`, …),
  * `bad_response` for an unexpected status code or body, or `transport` when no response arrived

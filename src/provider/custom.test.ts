@@ -3,37 +3,17 @@ import assert from 'node:assert/strict';
 import { createCustomProvider } from './custom.ts';
 import { ApiError } from '../api/errors.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
+import { fakeResourceInfo } from '../../test/support/fake-resource-map.ts';
 import { buildIndex, contributionOf } from '../discovery/metric-index.ts';
 import { parseLabelSelector } from '../kubernetes/label-selector.ts';
-import type { ResourceInfo, ResourceMap } from '../kubernetes/types.ts';
+import type { ResourceMap } from '../kubernetes/types.ts';
 import { silentLogger } from '../log.ts';
 import type { QueryResult } from '../prometheus/types.ts';
 
 const NOW_MS = 1_700_000_000_000;
-const POD: ResourceInfo = {
-  group: '',
-  version: 'v1',
-  resource: 'pods',
-  singular: 'pod',
-  kind: 'Pod',
-  namespaced: true,
-};
-const NODE: ResourceInfo = {
-  group: '',
-  version: 'v1',
-  resource: 'nodes',
-  singular: 'node',
-  kind: 'Node',
-  namespaced: false,
-};
-const DEPLOY: ResourceInfo = {
-  group: 'apps',
-  version: 'v1',
-  resource: 'deployments',
-  singular: 'deployment',
-  kind: 'Deployment',
-  namespaced: true,
-};
+const POD = fakeResourceInfo('pods');
+const NODE = fakeResourceInfo('nodes');
+const DEPLOY = fakeResourceInfo('deployments');
 const resources: ResourceMap = {
   resolve: (ref) =>
     [POD, NODE, DEPLOY].find(

@@ -32,7 +32,7 @@ export interface ExternalRequest {
  * request namespace is `default` and `for ` (trailing space) otherwise; we always say
  * `for namespaces`.
  */
-export const externalMetricNotFound = (metric: string) =>
+const externalMetricNotFound = (metric: string) =>
   notFound(`the server could not find the metric ${metric} for namespaces`);
 
 /**

@@ -81,7 +81,7 @@ export const queryFields = (input: QueryInput): QueryFields => {
   };
 };
 
-export class QueryBuildError extends Error {
+class QueryBuildError extends Error {
   override readonly name = 'QueryBuildError';
 }
 

@@ -24,11 +24,13 @@ import { createResourceProvider } from '../provider/resource.ts';
 import { checkState, compileState, readConfig, type RulesState } from '../rules/rules-state.ts';
 import { startSecurity } from './security.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
-import { VERSION } from '../version.ts';
+import { VERSION, goPlatform } from '../version.ts';
 
 export interface AdapterContext {
   readonly logger: Logger;
   readonly signal: AbortSignal;
+  /** Whether shutdown has begun: /readyz then fails while serving goes on until `signal`. */
+  readonly shuttingDown: () => boolean;
   /** Extra option checks that need the config (max age vs relist interval). */
   readonly checkConfig: (config: AdapterConfig) => readonly string[];
 }
@@ -143,6 +145,7 @@ export const startAdapter = async (
     health: createHealthSource({
       relist: () => relister.status(),
       relistIntervalMs: options.metricsRelistIntervalMs,
+      shuttingDown: ctx.shuttingDown,
       now: Date.now,
       relisting,
       extraReady: () =>
@@ -155,7 +158,7 @@ export const startAdapter = async (
     }),
     metricsText: metrics.text,
     now: () => new Date(),
-    version: { gitVersion: `v${VERSION}`, platform: `${process.platform}/${process.arch}` },
+    version: { gitVersion: `v${VERSION}`, platform: goPlatform(process.platform, process.arch) },
     logger,
     serverAddress: `:${options.securePort}`,
     onRequest: (r) => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RelistStatus } from '../discovery/relister.ts';
-import { createHealthSource } from './health.ts';
+import { createHealthSource, createShutdownNotice } from './health.ts';
 
 const status = (over: Partial<RelistStatus>): RelistStatus => ({
   lastRunAt: 0,
@@ -69,4 +69,23 @@ describe('adapter health', () => {
       assert.equal(live, c.live);
     });
   }
+});
+
+describe('shutdown readiness check', () => {
+  const base = {
+    relist: () => status({ lastRunAt: 5, lastSuccessAt: 5 }),
+    relistIntervalMs: 10_000,
+    now: () => 6,
+    relisting: true,
+  };
+
+  it('passes until the notice begins, then fails; liveness is unaffected', () => {
+    const notice = createShutdownNotice();
+    const s = createHealthSource({ ...base, shuttingDown: notice.began });
+    assert.equal(s.readyChecks()['shutdown'], undefined);
+    assert.ok('shutdown' in s.readyChecks(), 'listed as [+]shutdown ok, as the generic apiserver');
+    notice.begin();
+    assert.equal(s.readyChecks()['shutdown'], 'process is shutting down');
+    assert.deepEqual(s.liveChecks(), { 'metrics-relist': undefined });
+  });
 });

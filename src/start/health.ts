@@ -1,7 +1,8 @@
 /**
  * What /readyz and /livez report: ready once a relist has succeeded (at least one series call
- * answered, so the index holds what Prometheus has rather than nothing for want of an answer);
- * live while the relist loop keeps ticking (a loop stalled for three intervals is not).
+ * answered, so the index holds what Prometheus has rather than nothing for want of an answer) and
+ * until shutdown begins (the generic apiserver's `shutdown` check); live while the relist loop
+ * keeps ticking (a loop stalled for three intervals is not).
  */
 import type { HealthSource } from '../api/provider.ts';
 import type { RelistStatus } from '../discovery/relister.ts';
@@ -14,10 +15,28 @@ export interface HealthInputs {
   readonly now: () => number;
   /** Whether a relist loop runs at all (no rules → no loop to watch). */
   readonly relisting: boolean;
+  /** Whether shutdown has begun (the first SIGTERM/SIGINT, see start/run.ts). */
+  readonly shuttingDown?: () => boolean;
 }
 
+/** A one-way flag: set when the first SIGTERM/SIGINT arrives (start/run.ts). */
+export interface ShutdownNotice {
+  readonly began: () => boolean;
+  readonly begin: () => void;
+}
+
+export const createShutdownNotice = (): ShutdownNotice => {
+  let began = false;
+  return {
+    began: () => began,
+    begin: () => {
+      began = true;
+    },
+  };
+};
+
 /** Why the adapter is not ready for want of a successful relist, or undefined when it is. */
-export const relistNotReady = (status: RelistStatus): string | undefined => {
+const relistNotReady = (status: RelistStatus): string | undefined => {
   if (status.lastSuccessAt > 0) return undefined;
   if (status.lastRunAt === 0) return 'first relist not done yet';
   const cause = status.lastError === undefined ? '' : ` (${status.lastError})`;
@@ -28,6 +47,7 @@ export const createHealthSource = (inputs: HealthInputs): HealthSource => ({
   readyChecks: () => ({
     ...(inputs.relisting ? { 'metrics-relist': relistNotReady(inputs.relist()) } : {}),
     ...(inputs.extraReady?.() ?? {}),
+    shutdown: inputs.shuttingDown?.() === true ? 'process is shutting down' : undefined,
   }),
   liveChecks: () => {
     if (!inputs.relisting) return {};

@@ -1,30 +1,59 @@
 /**
  * Runs the server command: checks the options, makes the logger, starts the adapter and exits
- * with its outcome. SIGTERM/SIGINT drain and exit 0; a second signal exits at once (1). A config
- * that cannot be loaded or bad options exit 1; any other failure exits 255.
+ * with its outcome. The first SIGTERM/SIGINT fails /readyz at once (the `shutdown` check), keeps
+ * serving for --shutdown-delay-duration, then stops accepting, drains and exits 0; a second
+ * signal exits at once (1). A config that cannot be loaded or bad options exit 1; any other
+ * failure exits 255.
  */
 import { ConfigError } from '../config/config-error.ts';
 import { validateOptions, validateOptionsWithConfig, type Options } from '../cli/options.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { startAdapter } from './adapter.ts';
+import { createShutdownNotice, type ShutdownNotice } from './health.ts';
 
 const fail = (message: string, code: number): never => {
   process.stderr.write(`${message}\n`);
   process.exit(code);
 };
 
-/** An abort signal for the first SIGTERM/SIGINT; the second exits the process with 1. */
-const shutdownSignal = (logger: Logger): AbortSignal => {
+/** What the shutdown sequence acts on (the process and its notice; fakes in tests). */
+export interface ShutdownDeps {
+  readonly logger: Logger;
+  /** Time between the first signal and the abort (serving goes on, /readyz fails). */
+  readonly delayMs: number;
+  readonly notice: ShutdownNotice;
+  readonly on: (signal: 'SIGTERM' | 'SIGINT', listener: () => void) => void;
+  readonly exit: (code: number) => void;
+}
+
+/**
+ * The shutdown sequence, as the generic apiserver's --shutdown-delay-duration: the first
+ * SIGTERM/SIGINT begins the notice (/readyz fails, so endpoints drop the pod) and aborts the
+ * returned signal `delayMs` later (the server then stops accepting and drains); meanwhile every
+ * request, new or in flight, is served. A second signal exits with 1 at once.
+ */
+export const shutdownSequence = (deps: ShutdownDeps): AbortSignal => {
   const controller = new AbortController();
   const onSignal = (signal: string) => {
-    if (controller.signal.aborted) process.exit(1);
-    logger.info('shutting down', { signal });
-    controller.abort();
+    if (deps.notice.began()) {
+      deps.exit(1);
+      return;
+    }
+    deps.notice.begin();
+    deps.logger.info('shutting down', { signal, delayMs: deps.delayMs });
+    if (deps.delayMs <= 0) {
+      controller.abort();
+      return;
+    }
+    setTimeout(() => {
+      deps.logger.info('shutdown delay over: draining', { signal });
+      controller.abort();
+    }, deps.delayMs);
   };
-  process.on('SIGTERM', () => {
+  deps.on('SIGTERM', () => {
     onSignal('SIGTERM');
   });
-  process.on('SIGINT', () => {
+  deps.on('SIGINT', () => {
     onSignal('SIGINT');
   });
   return controller.signal;
@@ -42,11 +71,21 @@ export const runServe = async (options: Options): Promise<void> => {
   const logger = createLogger({ verbosity: options.verbosity });
   const problems = validateOptions(options);
   if (problems.length > 0) fail(problems.join('\n'), 1);
-  const signal = shutdownSignal(logger);
+  // From the first signal on, /readyz fails its `shutdown` check so endpoints drop the pod while
+  // it still serves for --shutdown-delay-duration.
+  const notice = createShutdownNotice();
+  const signal = shutdownSequence({
+    logger,
+    delayMs: options.shutdownDelayDurationMs,
+    notice,
+    on: (name, listener) => process.on(name, listener),
+    exit: (code) => process.exit(code),
+  });
   try {
     const adapter = await startAdapter(options, {
       logger,
       signal,
+      shuttingDown: notice.began,
       checkConfig: (config) => validateOptionsWithConfig(options, config),
     });
     await adapter.done;

@@ -173,9 +173,14 @@ export interface AdapterEnv {
   readonly prometheusUrl: string;
 }
 
+/**
+ * Starts the adapter and waits until it is ready (`/readyz`), or with `until: 'healthz'` only until
+ * it serves at all (for tests of a not-ready adapter).
+ */
 export const startAdapter = async (
   env: AdapterEnv,
   extraArgs: readonly string[],
+  until: 'readyz' | 'healthz' = 'readyz',
 ): Promise<RunningAdapter> => {
   const port = await freePort();
   // ADAPTER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is for profiling by hand.
@@ -195,11 +200,11 @@ export const startAdapter = async (
   try {
     polled(
       await pollUntil(
-        async () => (await get('/readyz')).status,
+        async () => (await get(`/${until}`)).status,
         (status) => status === 200,
         { timeoutMs: 30_000, intervalMs: 200 },
       ),
-      'adapter ready',
+      `adapter /${until} ok`,
     );
   } catch (err) {
     await proc.stop();

@@ -41,3 +41,10 @@ export const fakeResourceMap: ResourceMap = Object.freeze({
   },
   all: () => INFOS,
 });
+
+/** The ResourceInfo of `resource` (plural) in the fake map; throws for one it does not hold. */
+export const fakeResourceInfo = (resource: string): ResourceInfo => {
+  const found = INFOS.find((i) => i.resource === resource);
+  if (found === undefined) throw new Error(`no ${resource} in the fake resource map`);
+  return found;
+};

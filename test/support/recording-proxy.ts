@@ -14,8 +14,16 @@ export interface RecordedQuery {
 export interface RecordingProxy {
   readonly url: string;
   readonly queries: readonly RecordedQuery[];
+  /** While down, every request is answered 503 with Prometheus's error envelope. */
+  setDown(down: boolean): void;
   stop(): Promise<void>;
 }
+
+const UNAVAILABLE = JSON.stringify({
+  status: 'error',
+  errorType: 'unavailable',
+  error: 'test: Prometheus made unavailable',
+});
 
 const readBody = async (req: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = [];
@@ -25,7 +33,12 @@ const readBody = async (req: IncomingMessage): Promise<string> => {
 
 export const startRecordingProxy = async (target: string): Promise<RecordingProxy> => {
   const queries: RecordedQuery[] = [];
+  const state = { down: false };
   const server = createServer((req, res) => {
+    if (state.down) {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(UNAVAILABLE);
+      return;
+    }
     void (async () => {
       const body = await readBody(req);
       const url = new URL(req.url ?? '/', target);
@@ -53,6 +66,9 @@ export const startRecordingProxy = async (target: string): Promise<RecordingProx
   return {
     url: `http://127.0.0.1:${port}`,
     queries,
+    setDown: (down) => {
+      state.down = down;
+    },
     stop: () =>
       new Promise((resolve) => {
         server.close(() => {

@@ -47,15 +47,19 @@ export const projectKeys = (
   });
 };
 
-const fetchData = async (
-  get: () => Promise<Record<string, string> | undefined>,
-  optional: boolean | undefined,
+/** The files of a ConfigMap or Secret (`what`): `{}` when it is absent and optional. */
+const keyedFiles = async (
   what: string,
-): Promise<Record<string, string>> => {
+  get: () => Promise<Record<string, string> | undefined>,
+  source: {
+    readonly optional?: boolean | undefined;
+    readonly items?: readonly KeyToPath[] | undefined;
+  },
+  mode: number,
+): Promise<FileSpec[]> => {
   const data = await get();
-  if (data !== undefined) return data;
-  if (optional === true) return {};
-  throw new VolumeError(`${what} not found`);
+  if (data === undefined && source.optional !== true) throw new VolumeError(`${what} not found`);
+  return projectKeys(data ?? {}, source.items, mode, what);
 };
 
 const projectionFiles = async (
@@ -72,18 +76,12 @@ const projectionFiles = async (
     return [{ path: t.path, content: token, mode }];
   }
   if (p.configMap) {
-    const what = `configmap "${p.configMap.name ?? ''}"`;
-    const d = await fetchData(
-      () => data.configMap(ns, p.configMap?.name ?? ''),
-      p.configMap.optional,
-      what,
-    );
-    return projectKeys(d, p.configMap.items, mode, what);
+    const name = p.configMap.name ?? '';
+    return keyedFiles(`configmap "${name}"`, () => data.configMap(ns, name), p.configMap, mode);
   }
   if (p.secret) {
-    const what = `secret "${p.secret.name ?? ''}"`;
-    const d = await fetchData(() => data.secret(ns, p.secret?.name ?? ''), p.secret.optional, what);
-    return projectKeys(d, p.secret.items, mode, what);
+    const name = p.secret.name ?? '';
+    return keyedFiles(`secret "${name}"`, () => data.secret(ns, name), p.secret, mode);
   }
   if (p.downwardAPI) {
     return (p.downwardAPI.items ?? []).map((item) => ({
@@ -117,22 +115,14 @@ export const volumeFiles = async (
   const ns = pod.metadata?.namespace ?? 'default';
   if (v.emptyDir) return undefined;
   if (v.configMap) {
-    const what = `configmap "${v.configMap.name ?? ''}"`;
-    const d = await fetchData(
-      () => data.configMap(ns, v.configMap?.name ?? ''),
-      v.configMap.optional,
-      what,
-    );
-    return projectKeys(d, v.configMap.items, v.configMap.defaultMode ?? 0o644, what);
+    const name = v.configMap.name ?? '';
+    const mode = v.configMap.defaultMode ?? 0o644;
+    return keyedFiles(`configmap "${name}"`, () => data.configMap(ns, name), v.configMap, mode);
   }
   if (v.secret) {
-    const what = `secret "${v.secret.secretName ?? ''}"`;
-    const d = await fetchData(
-      () => data.secret(ns, v.secret?.secretName ?? ''),
-      v.secret.optional,
-      what,
-    );
-    return projectKeys(d, v.secret.items, v.secret.defaultMode ?? 0o644, what);
+    const name = v.secret.secretName ?? '';
+    const mode = v.secret.defaultMode ?? 0o644;
+    return keyedFiles(`secret "${name}"`, () => data.secret(ns, name), v.secret, mode);
   }
   if (v.projected) return projectedFiles(pod, facts, v.projected, data);
   if (v.downwardAPI)

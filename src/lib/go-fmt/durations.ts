@@ -26,7 +26,7 @@ const GO_UNITS: ReadonlyMap<string, bigint> = new Map([
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
 /** Go's time-package `quote`: ASCII printable kept, `"`/`\` escaped, anything else as `\xNN` UTF-8 bytes. */
-export const timeQuote = (s: string): string => {
+const timeQuote = (s: string): string => {
   let out = '"';
   for (const ch of s) {
     const code = ch.codePointAt(0) ?? 0;
@@ -111,7 +111,7 @@ export const parseGoDurationNs = (text: string): bigint => {
 export const parseGoDuration = (text: string): number => Number(parseGoDurationNs(text)) / 1e6;
 
 /** Milliseconds → integer nanoseconds, rounding to the nearest nanosecond. */
-export const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
 
 /** `digits` → `int.frac` with trailing zeros (and a bare dot) removed: (1500, 3) → "1.5". */
 const withFraction = (value: bigint, decimals: number): string => {

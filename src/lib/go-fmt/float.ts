@@ -56,7 +56,7 @@ const shortestDecimal = (x: number): Decimal => {
 };
 
 /** Go's exponent part: `e+06`, `E-10`. */
-export const exponentSuffix = (exp: number, upper: boolean): string =>
+const exponentSuffix = (exp: number, upper: boolean): string =>
   `${upper ? 'E' : 'e'}${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 
 const fixedString = (d: Decimal, decimals: number): string => {

@@ -4,7 +4,7 @@
  * parsing, float formatting, and Go and Prometheus durations. The entry of lib/go-fmt: outsiders
  * import this file only.
  */
-export { goQuote, goQuoteRune, isPrint } from './quote.ts';
+export { goQuote, isPrint } from './quote.ts';
 export {
   DurationError,
   formatGoDuration,
@@ -24,9 +24,6 @@ export {
   utf8Bytes,
   zeroElement,
   type TemplateData,
-  type TemplateList,
-  type TemplateRecord,
-  type TemplateValue,
   type Value,
 } from './value.ts';
 export { formatValue, sprint, sprintln } from './print.ts';

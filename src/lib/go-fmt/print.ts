@@ -6,7 +6,7 @@ import { formatFloatG } from './float.ts';
 import { StructValue, isInt, isList, sortedKeys, type TemplateValue, type Value } from './value.ts';
 
 /** `%v` of a number: ints in decimal, floats as `%g`. */
-export const formatNumber = (n: number): string => (isInt(n) ? String(n) : formatFloatG(n));
+const formatNumber = (n: number): string => (isInt(n) ? String(n) : formatFloatG(n));
 
 /** `%v` of any value; `undefined` (no value) prints `<no value>`, nil prints `<nil>`. */
 export const formatValue = (v: Value): string => {

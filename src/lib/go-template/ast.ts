@@ -4,7 +4,7 @@
  */
 
 /** Go's builtin functions; any other identifier is a parse error, as upstream has no Funcs. */
-export const BUILTIN_NAMES = [
+const BUILTIN_NAMES = [
   'and',
   'call',
   'eq',

@@ -29,7 +29,7 @@ import {
 } from '../go-fmt/go-fmt.ts';
 
 /** Nesting limit of `template` calls (Go allows 100000; JS stacks are smaller). */
-export const MAX_TEMPLATE_DEPTH = 1000;
+const MAX_TEMPLATE_DEPTH = 1000;
 
 /** A fresh variable frame with `$` bound. */
 export const newFrame = (slots: number, dollar: Value): Slot[] => {

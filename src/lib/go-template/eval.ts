@@ -93,7 +93,7 @@ const compileAccessor = (node: Operand, ctx: CompileContext): Accessor | undefin
 };
 
 /** An operand used as a value (a function argument or a non-function command). */
-export const compileOperand = (node: Operand, ctx: CompileContext): ValueEval => {
+const compileOperand = (node: Operand, ctx: CompileContext): ValueEval => {
   const accessor = compileAccessor(node, ctx);
   if (accessor !== undefined) return (s, dot) => accessor(s, dot, false);
   switch (node.kind) {

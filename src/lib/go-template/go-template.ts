@@ -21,7 +21,7 @@ import type { CompileContext, CompiledDefinition } from './exec-core.ts';
 import { StructValue, type TemplateData } from '../go-fmt/go-fmt.ts';
 
 export { TemplateError } from './error.ts';
-export type { TemplateData, TemplateValue } from '../go-fmt/go-fmt.ts';
+export type { TemplateData } from '../go-fmt/go-fmt.ts';
 
 /** Options of compileTemplate. */
 export interface CompileOptions {

@@ -32,7 +32,7 @@ const ALNUM = /^[\p{L}\p{Nd}_]$/u;
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
 /** Go's `%#U`: `U+003E '>'`. */
-export const formatRune = (c: string): string => {
+const formatRune = (c: string): string => {
   const hex = (c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
   return PRINTABLE.test(c) ? `U+${hex} '${c}'` : `U+${hex}`;
 };

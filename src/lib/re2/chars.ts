@@ -39,7 +39,7 @@ export const rangesSource = (ranges: Ranges): string =>
     .join('');
 
 /** The complement of sorted, disjoint ranges within all of Unicode. */
-export const complement = (ranges: Ranges): Ranges => {
+const complement = (ranges: Ranges): Ranges => {
   const out: [number, number][] = [];
   let next = 0;
   for (const [lo, hi] of ranges) {

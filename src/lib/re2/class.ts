@@ -70,14 +70,17 @@ interface ClassItem {
   readonly letters: boolean;
 }
 
+/** What every item of one class is read against. */
+interface ClassContext {
+  readonly src: string;
+  /** The text from the class's `[` on, which `missing closing ]` quotes. */
+  readonly whole: string;
+  readonly source: string;
+  readonly fold: boolean;
+}
+
 /** A single character or range (Go `parseClassChar` and the `a-z` form). */
-const charOrRange = (
-  src: string,
-  at: number,
-  whole: string,
-  source: string,
-  fold: boolean,
-): ClassItem => {
+const charOrRange = ({ src, whole, source, fold }: ClassContext, at: number): ClassItem => {
   const one = (i: number): { cp: number; end: number } => {
     if (i >= src.length) throw syntaxError('missing closing ]', whole);
     if (src[i] === '\\') return parseEscape(src, i, source);
@@ -97,13 +100,8 @@ const charOrRange = (
 };
 
 /** One item of a class at `at`. */
-const classItem = (
-  src: string,
-  at: number,
-  whole: string,
-  source: string,
-  fold: boolean,
-): ClassItem => {
+const classItem = (cx: ClassContext, at: number): ClassItem => {
+  const { src, fold } = cx;
   const posix = posixClass(src, at);
   if (posix !== undefined) {
     const ranges = fold ? foldRanges(posix.ranges) : posix.ranges;
@@ -115,7 +113,7 @@ const classItem = (
   if (perl !== undefined) {
     return { js: perl.inside, end: at + 2, letters: !'ds'.includes(src[at + 1] ?? '') };
   }
-  return charOrRange(src, at, whole, source, fold);
+  return charOrRange(cx, at);
 };
 
 /**
@@ -124,6 +122,7 @@ const classItem = (
  */
 export const parseClass = (src: string, at: number, source: string, fold: boolean): ClassItem => {
   const whole = src.slice(at);
+  const cx: ClassContext = { src, whole, source, fold };
   let i = at + 1;
   const negated = src[i] === '^';
   if (negated) i++;
@@ -131,7 +130,7 @@ export const parseClass = (src: string, at: number, source: string, fold: boolea
   let letters = false;
   for (let first = true; first || src[i] !== ']'; first = false) {
     if (i >= src.length) throw syntaxError('missing closing ]', whole);
-    const item = classItem(src, i, whole, source, fold);
+    const item = classItem(cx, i);
     parts.push(item.js);
     letters ||= item.letters;
     i = item.end;

@@ -219,6 +219,34 @@ export class ContainerRunner {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     const proc = this.#proc;
-    if (proc) await proc.stop(graceSeconds);
+    if (proc === undefined) return;
+    this.#probeWhileTerminating(proc);
+    await proc.stop(graceSeconds);
+  }
+
+  /**
+   * As the kubelet: the readiness probe goes on during the grace period, so a container that
+   * fails it (e.g. an apiserver's /readyz after SIGTERM) turns the pod's Ready condition false.
+   */
+  #probeWhileTerminating(proc: ContainerProcess): void {
+    const probe = this.#c.readinessProbe;
+    if (probe === undefined) return;
+    let gone = false;
+    void proc.exited.then(() => (gone = true));
+    let verdict: ProbeVerdict = {
+      ok: this.#state.kind === 'running' && this.#state.ready,
+      streak: 0,
+    };
+    const tick = async () => {
+      if (gone || this.#proc !== proc) return;
+      const ok = await runProbe(probe, this.#c, this.#ctx.facts.podIp, proc.pid);
+      if (gone || this.#proc !== proc) return;
+      const next = nextVerdict(probe, verdict, ok);
+      if (next.ok !== verdict.ok && this.#state.kind === 'running')
+        this.#set({ ...this.#state, ready: next.ok });
+      verdict = next;
+      setTimeout(() => void tick(), (probe.periodSeconds ?? 10) * 1000).unref();
+    };
+    void tick();
   }
 }

@@ -40,6 +40,8 @@ export class PodWorker {
   #networkReady = false;
   #startTime = new Date();
   #stopping = false;
+  /** Containers gone: no more status pushes (until then they go on, e.g. Ready=false while terminating). */
+  #torn = false;
   #lastStatus = '';
   #pushQueued = false;
 
@@ -171,7 +173,7 @@ export class PodWorker {
   }
 
   #schedulePush(): void {
-    if (this.#pushQueued || this.#stopping) return;
+    if (this.#pushQueued || this.#torn) return;
     this.#pushQueued = true;
     setTimeout(() => {
       this.#pushQueued = false;
@@ -181,7 +183,7 @@ export class PodWorker {
 
   /** Sends the current status if it changed since the last push. */
   async pushStatus(): Promise<void> {
-    if (this.#stopping) return;
+    if (this.#torn) return;
     const status = computePodStatus(
       this.#pod,
       {
@@ -208,6 +210,7 @@ export class PodWorker {
   async stop(graceSeconds: number): Promise<void> {
     this.#stopping = true;
     await Promise.all(this.#runners.map((r) => r.stop(graceSeconds)));
+    this.#torn = true;
     await tearDownPodNetwork(this.#ctx.bridge, this.#pod.metadata?.uid ?? '');
     if (this.#ip !== undefined) this.#ctx.ipPool.release(this.#ip);
     await rm(this.#dir(), { recursive: true, force: true });

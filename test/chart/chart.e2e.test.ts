@@ -3,7 +3,8 @@
 // walkthrough's sample app deployed with kubectl. `helm install` with the rules of
 // deploy/metrics-apis/adapter-config.yaml (custom, external and resource) and a serving certificate
 // given as tls.enable/ca/certificate/key → the four APIServices Available, the metric served through
-// the aggregator (custom, external and node resource metrics); `helm upgrade` with a renamed rule →
+// the aggregator (custom, external and node resource metrics), the walkthrough HPA scales out under
+// the walkthrough's curl load; `helm upgrade` with a renamed rule →
 // the pods roll and the new metric is served.
 // Needs root and the cached helm (scripts/helm/build-helm.sh); skips otherwise. Always torn down.
 import assert from 'node:assert/strict';
@@ -17,6 +18,8 @@ import {
   e2eSkipReason,
   freshCluster,
   run,
+  startCurlLoad,
+  stopChild,
   stepRunner,
   waitApiServicesAvailable,
 } from '../e2e/local-cluster.ts';
@@ -203,6 +206,7 @@ describe(
         '--tcp=9090:9090',
       );
       await kubectl('apply', '-f', join(WALK, 'sample-app.deploy.yaml'));
+      await kubectl('create', 'service', 'clusterip', 'sample-app', '--tcp=80:8080');
       prometheusIp = (
         await kubectl(
           '-n',
@@ -279,6 +283,29 @@ describe(
       );
       assert.ok(r.ok, `pods/http_requests not served: ${errorText(r.lastError)}`);
       assert.match(r.value?.[0]?.describedObject.name ?? '', /^sample-app-/);
+    });
+
+    step('the walkthrough HPA scales the sample app out under load', 5 * MIN, async (t) => {
+      await kubectl('apply', '-f', join(WALK, 'sample-app-hpa.yaml'));
+      const ip = (
+        await kubectl('get', 'service', 'sample-app', '-o', 'jsonpath={ .spec.clusterIP }')
+      ).trim();
+      // 2 curls/s on one pod is 2.2 req/s against a 500m target: the HPA scales out.
+      const load = startCurlLoad(REPO_ROOT, 2, `http://${ip}/metrics`);
+      try {
+        const r = await pollUntil(
+          async () =>
+            Number(await kubectl('get', 'deploy/sample-app', '-o', 'jsonpath={.spec.replicas}')),
+          (replicas) => replicas >= 3,
+          { timeoutMs: 4 * MIN, intervalMs: 3000 },
+        );
+        t.diagnostic(`sample-app at ${r.value ?? '?'} replicas after ${r.seconds}s`);
+        assert.ok(r.ok, `the HPA did not scale out: ${r.value ?? errorText(r.lastError)}`);
+      } finally {
+        await stopChild(load);
+      }
+      // The upgrade below renames the metric this HPA reads.
+      await kubectl('delete', 'hpa', 'sample-app');
     });
 
     step('external queue_depth and metrics.k8s.io nodes are served too', 2 * MIN, async (t) => {

@@ -733,4 +733,32 @@ describe('metrics, openapi and records', () => {
     assert.equal(records[0]?.attributes?.verb, 'list');
     assert.equal(records[0]?.attributes?.resource, 'my-external-metric');
   });
+
+  it('operator routes answer their exact path after authorization, as non-resource requests', async () => {
+    const seen: string[] = [];
+    const app = createApp(
+      baseDeps({
+        authorize: async (attrs) => {
+          seen.push(`${attrs.verb} ${attrs.path} ${String(attrs.isResourceRequest)}`);
+          return Promise.resolve({ allowed: attrs.path !== '/status' || seen.length > 1 });
+        },
+        operatorRoutes: {
+          '/status': async (req) =>
+            Promise.resolve({
+              status: 200,
+              contentType: 'text/plain',
+              body: `ok ${req.query.get('x') ?? ''}`,
+            }),
+        },
+      }),
+    );
+    assert.equal((await app.handle(get('/status'))).status, 403);
+    const ok = await app.handle(get('/status?x=1'));
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.toString(), 'ok 1');
+    assert.equal(ok.headers['content-type'], 'text/plain');
+    assert.equal((await app.handle(get('/status/more'))).status, 404);
+    assert.equal((await app.handle(get('/toString'))).status, 404);
+    assert.deepEqual(seen.slice(0, 2), ['get /status false', 'get /status false']);
+  });
 });

@@ -26,7 +26,13 @@ import {
   type RequestAttributes,
   type RequestInfo,
 } from './request-info.ts';
-import { route, type MetricsText, type RouterDeps, type VersionInfo } from './router.ts';
+import {
+  route,
+  type MetricsText,
+  type OperatorRoutes,
+  type RouterDeps,
+  type VersionInfo,
+} from './router.ts';
 import { forbidden, toStatus, unauthorized } from './status.ts';
 
 export interface AuthorizationDecision {
@@ -51,6 +57,8 @@ export interface AppDeps {
   readonly extraGroups?: readonly ApiGroup[];
   readonly health: HealthSource;
   readonly metricsText?: MetricsText;
+  /** Operator pages (status, explain) by exact path; see `OperatorRoutes`. */
+  readonly operatorRoutes?: OperatorRoutes;
   /**
    * Called for every request before routing (health paths included: exempting paths such as
    * `/healthz` is the authorizer's business). A throw answers 500.

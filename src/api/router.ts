@@ -30,8 +30,33 @@ export interface VersionInfo {
 /** The adapter's own metrics in Prometheus text format. */
 export type MetricsText = () => Promise<{ readonly contentType: string; readonly body: string }>;
 
+/** What an operator route (status page, explain) sees of a request. */
+export interface OperatorRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: HeaderMap;
+  readonly signal: AbortSignal;
+}
+
+/** A finished answer of an operator route. */
+export interface OperatorReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/**
+ * Non-resource paths for operators (e.g. `/status`, `/debug/explain`), by exact path. They pass
+ * the same authentication and authorization as `/metrics` (a non-resource SubjectAccessReview).
+ */
+export type OperatorRoutes = Readonly<
+  Record<string, (req: OperatorRequest) => Promise<OperatorReply>>
+>;
+
 export interface RouterDeps {
   readonly groups: readonly ApiGroup[];
+  readonly operatorRoutes?: OperatorRoutes;
   readonly health: HealthSource;
   readonly metricsText?: MetricsText;
   readonly version: VersionInfo;
@@ -126,9 +151,25 @@ const metricsReply = async (deps: RouterDeps): Promise<Reply> => {
   return { kind: 'raw', status: 200, headers: { 'content-type': contentType }, body };
 };
 
+const operatorReply = async (deps: RouterDeps, req: RoutedRequest): Promise<Reply | undefined> => {
+  const handler = deps.operatorRoutes?.[req.path];
+  if (handler === undefined || !Object.hasOwn(deps.operatorRoutes ?? {}, req.path))
+    return undefined;
+  const { method, path, query, headers, signal } = req;
+  const answer = await handler({ method, path, query, headers, signal });
+  return {
+    kind: 'raw',
+    status: answer.status,
+    headers: { 'content-type': answer.contentType, 'x-content-type-options': 'nosniff' },
+    body: answer.body,
+  };
+};
+
 /** Routes a request that passed authentication and authorization. */
 export const route = async (deps: RouterDeps, req: RoutedRequest): Promise<Reply> => {
   if (req.path === '/') return indexReply(deps);
+  const operator = await operatorReply(deps, req);
+  if (operator !== undefined) return operator;
   const [head = '', ...rest] = req.path.split('/').slice(1);
   switch (head) {
     case 'apis':

@@ -26,7 +26,16 @@ const NO_PROMETHEUS = folder(['prometheus', 'naming', 'query', 'discovery', 'rul
 const AREAS = [
   ['src/**/*.test.ts', [ENTRY]],
   ['src/lib/**', [['lib/ imports nothing outside lib/', ['../../**']], ENTRY]],
-  ['src/api/**', [PRODUCT, ENTRY, ROOT, ['api/ knows nothing of Prometheus', NO_PROMETHEUS]]],
+  [
+    'src/api/**',
+    [
+      PRODUCT,
+      ENTRY,
+      ROOT,
+      ['api/ knows nothing of Prometheus', NO_PROMETHEUS],
+      ['api/ does not know explain/ (start/ mounts it as an operator route)', folder(['explain'])],
+    ],
+  ],
   [
     'src/serve/**',
     [PRODUCT, ENTRY, ROOT, ['serve/ never knows where metrics come from', NO_PROMETHEUS]],
@@ -62,6 +71,18 @@ const AREAS = [
           'naming',
           'query',
         ]),
+      ],
+    ],
+  ],
+  [
+    'src/explain/**',
+    [
+      PRODUCT,
+      ENTRY,
+      ROOT,
+      [
+        'explain/ reads the rules, index and providers; it never reaches the edges or the CLI',
+        folder(['serve', 'auth', 'cli']),
       ],
     ],
   ],

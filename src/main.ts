@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
  * The binary's entry: parses argv and dispatches to serve (`start/run.ts`, whose `start/` folder is
- * the composition root), `config-gen`, `lint` or help. A bad command line prints the error and the
+ * the composition root), `config-gen`, `lint`, `explain` or help. A bad command line prints the error and the
  * usage to stderr and exits 2.
  */
 import 'reflect-metadata';
 import { runConfigGen } from './cli/config-gen.ts';
+import { runExplain } from './cli/explain.ts';
 import { runLint } from './cli/lint.ts';
 import { OptionsError } from './cli/options-error.ts';
 import { parseArgs, usage, type ParsedArgs } from './cli/options.ts';
+import { openExplainSession } from './start/explain-session.ts';
 import { runServe } from './start/run.ts';
 
 const parse = (argv: readonly string[]): ParsedArgs => {
@@ -17,7 +19,7 @@ const parse = (argv: readonly string[]): ParsedArgs => {
   } catch (err) {
     if (!(err instanceof OptionsError)) throw err;
     process.stderr.write(
-      `${err.message}\n${usage(argv[0] === 'config-gen' ? 'config-gen' : 'serve')}\n`,
+      `${err.message}\n${usage(argv[0] === 'config-gen' || argv[0] === 'explain' ? argv[0] : 'serve')}\n`,
     );
     return process.exit(err.exitCode);
   }
@@ -34,6 +36,9 @@ const main = async (argv: readonly string[]): Promise<void> => {
       return;
     case 'lint':
       await runLint(parsed.options);
+      return;
+    case 'explain':
+      await runExplain(parsed.options, parsed.args, openExplainSession);
       return;
     case 'serve':
       await runServe(parsed.options);

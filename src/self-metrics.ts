@@ -14,6 +14,8 @@ export interface SelfMetrics {
   /** Coalescing lookups: `shared` when served without new work (in flight or cached). */
   readonly countCoalesced: (what: 'query' | 'list', shared: boolean) => void;
   readonly relist: RelistObserver;
+  /** Per-rule health (`prometheus_adapter_rule_*`), one series per rule. */
+  readonly rules: RuleMetrics;
   readonly text: () => Promise<{ contentType: string; body: string }>;
 }
 
@@ -90,6 +92,84 @@ export const createSelfMetrics = (options: { readonly processMetrics: boolean })
         relistRun.observe(seconds);
       },
     },
+    rules: ruleMetrics(registry),
     text: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+};
+
+/** A rule's labels: its index among the compiled rules and a stable name (`name.as` or seriesQuery). */
+export interface RuleLabels {
+  readonly rule: string;
+  readonly name: string;
+}
+
+export interface RuleMetrics {
+  /** After each relist, every current rule's series found and metrics produced (stale rules go). */
+  relisted(rules: readonly { labels: RuleLabels; series: number; metrics: number }[]): void;
+  queried(labels: RuleLabels, ok: boolean, seconds: number): void;
+  dropped(labels: RuleLabels, objects: number): void;
+  nonFinite(labels: RuleLabels, samples: number): void;
+}
+
+const RULE_LABELS = ['rule', 'name'];
+
+const ruleMetrics = (registry: Registry): RuleMetrics => {
+  const registers = [registry];
+  const series = new Gauge({
+    name: 'prometheus_adapter_rule_series',
+    help: "Series the rule's seriesQuery found at the last relist (0 when it failed).",
+    labelNames: RULE_LABELS,
+    registers,
+  });
+  const produced = new Gauge({
+    name: 'prometheus_adapter_rule_metrics',
+    help: 'Metrics the rule serves after the last relist.',
+    labelNames: RULE_LABELS,
+    registers,
+  });
+  const errors = new Counter({
+    name: 'prometheus_adapter_rule_query_errors_total',
+    help: 'Failed PromQL queries of requests served by the rule.',
+    labelNames: RULE_LABELS,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'prometheus_adapter_rule_query_duration_seconds',
+    help: 'PromQL query latency of requests served by the rule.',
+    labelNames: RULE_LABELS,
+    registers,
+  });
+  const dropped = new Counter({
+    name: 'prometheus_adapter_rule_objects_dropped_total',
+    help: 'Requested objects left out of an answer because the query returned no sample for them.',
+    labelNames: RULE_LABELS,
+    registers,
+  });
+  const nonFinite = new Counter({
+    name: 'prometheus_adapter_rule_nonfinite_samples_total',
+    help: 'NaN or infinite samples served by the rule.',
+    labelNames: RULE_LABELS,
+    registers,
+  });
+  const plain = (l: RuleLabels) => ({ rule: l.rule, name: l.name });
+  return {
+    relisted: (rules) => {
+      series.reset();
+      produced.reset();
+      for (const r of rules) {
+        series.set(plain(r.labels), r.series);
+        produced.set(plain(r.labels), r.metrics);
+      }
+    },
+    queried: (labels, ok, seconds) => {
+      latency.observe(plain(labels), seconds);
+      if (!ok) errors.inc(plain(labels));
+    },
+    dropped: (labels, objects) => {
+      dropped.inc(plain(labels), objects);
+    },
+    nonFinite: (labels, samples) => {
+      nonFinite.inc(plain(labels), samples);
+    },
   };
 };

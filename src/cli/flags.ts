@@ -13,7 +13,7 @@ import {
 } from './flag-spec.ts';
 import { apiserverFlags } from './flags-apiserver.ts';
 import { auditFlags } from './flags-audit.ts';
-import type { ConfigGenOptions, LintOptions, Options } from './options.ts';
+import type { ConfigGenOptions, ExplainOptions, LintOptions, Options } from './options.ts';
 
 const adapterFlags = (f: FlagReader) =>
   ({
@@ -103,6 +103,11 @@ const adapterFlags = (f: FlagReader) =>
       1000,
       'identical PromQL queries and object listings within this window are run once and shared (not in upstream; 0 disables)',
     ),
+    enableExplain: f.bool(
+      'enable-explain',
+      true,
+      'serve GET /debug/explain?path=<request path> (behind the same authn/authz as /metrics; not in upstream)',
+    ),
   }) satisfies Partial<Options>;
 
 const loggingFlags = (f: FlagReader) =>
@@ -184,7 +189,19 @@ export const LINT_TABLE: FlagTable<LintOptions> = (f) => ({
   ),
 });
 
+/** `explain` (an addition): the serving flags plus the output format and `--kubeconfig`. */
+export const EXPLAIN_TABLE: FlagTable<ExplainOptions> = (f) => ({
+  ...SERVE_TABLE(f),
+  output: f.string('output', 'text', 'text, or json for a structured document'),
+  kubeconfig: f.string(
+    'kubeconfig',
+    '',
+    'kubeconfig of the cluster to list objects and discover resources in (default: --lister-kubeconfig, else in-cluster)',
+  ),
+});
+
 /** The rows of each command, for scanning and usage. */
 export const SERVE_FLAGS: readonly FlagSpec[] = describeFlags(SERVE_TABLE);
 export const CONFIG_GEN_FLAGS: readonly FlagSpec[] = describeFlags(CONFIG_GEN_TABLE);
 export const LINT_FLAGS: readonly FlagSpec[] = describeFlags(LINT_TABLE);
+export const EXPLAIN_FLAGS: readonly FlagSpec[] = describeFlags(EXPLAIN_TABLE);

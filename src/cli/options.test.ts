@@ -36,6 +36,7 @@ const DEFAULTS: Omit<Options, 'audit'> = {
   disableHttp2: false,
   rateIntervalMs: 300_000,
   coalesceWindowMs: 1000,
+  enableExplain: true,
   verbosity: 0,
   vmodule: '',
   logFlushFrequencyMs: 5_000,

@@ -9,6 +9,8 @@ import { readFlags } from './flag-spec.ts';
 import {
   CONFIG_GEN_FLAGS,
   CONFIG_GEN_TABLE,
+  EXPLAIN_FLAGS,
+  EXPLAIN_TABLE,
   LINT_FLAGS,
   LINT_TABLE,
   SERVE_FLAGS,
@@ -46,6 +48,8 @@ export interface Options {
   readonly rateIntervalMs: number;
   /** `--coalesce-window` (an addition): identical queries/listings within it run once; 0 disables. */
   readonly coalesceWindowMs: number;
+  /** `--enable-explain` (an addition): serve `/debug/explain`. */
+  readonly enableExplain: boolean;
   /** `-v` / `--v`. */
   readonly verbosity: number;
   readonly vmodule: string;
@@ -110,6 +114,14 @@ export interface LintOptions {
   readonly strictPromql: boolean;
 }
 
+/** `explain` (an addition): the serving options plus the output format and the cluster. */
+export interface ExplainOptions extends Options {
+  /** `text` or `json`. */
+  readonly output: string;
+  /** `--kubeconfig`; "" falls back to `--lister-kubeconfig`. */
+  readonly kubeconfig: string;
+}
+
 /** What the command line asks for. `args` are positional arguments (ignored upstream). */
 export type ParsedArgs =
   | {
@@ -124,6 +136,11 @@ export type ParsedArgs =
       readonly args: readonly string[];
     }
   | { readonly command: 'lint'; readonly options: LintOptions; readonly args: readonly string[] }
+  | {
+      readonly command: 'explain';
+      readonly options: ExplainOptions;
+      readonly args: readonly string[];
+    }
   | { readonly command: 'help'; readonly usage: string };
 
 const deepFreeze = <T>(value: T): T => {
@@ -148,6 +165,15 @@ const parseConfigGen = (argv: readonly string[]): ParsedArgs => {
   return { command: 'config-gen', options, args: scan.args };
 };
 
+const parseExplain = (argv: readonly string[]): ParsedArgs => {
+  const scan = scanFlags(EXPLAIN_FLAGS, argv);
+  if (scan.kind === 'help') return { command: 'help', usage: usage('explain') };
+  const read = readFlags(EXPLAIN_TABLE, scan.values);
+  const maxAge = read.metricsMaxAgeMs === 0 ? read.metricsRelistIntervalMs : read.metricsMaxAgeMs;
+  const options = deepFreeze({ ...read, metricsMaxAgeMs: maxAge });
+  return { command: 'explain', options, args: scan.args };
+};
+
 const parseServe = (argv: readonly string[]): ParsedArgs => {
   const scan = scanFlags(SERVE_FLAGS, argv);
   if (scan.kind === 'help') return { command: 'help', usage: usage('serve') };
@@ -164,28 +190,35 @@ const parseServe = (argv: readonly string[]): ParsedArgs => {
  * `validateOptions` on the result before use.
  */
 export const parseArgs = (argv: readonly string[]): ParsedArgs =>
-  argv[0] === 'lint'
-    ? parseLint(argv.slice(1))
-    : argv[0] === 'config-gen'
-      ? parseConfigGen(argv.slice(1))
-      : parseServe(argv);
+  argv[0] === 'explain'
+    ? parseExplain(argv.slice(1))
+    : argv[0] === 'lint'
+      ? parseLint(argv.slice(1))
+      : argv[0] === 'config-gen'
+        ? parseConfigGen(argv.slice(1))
+        : parseServe(argv);
 
 /** The usage text (flags, types, defaults) for the server, `config-gen` or `lint`. */
-export const usage = (command: 'serve' | 'config-gen' | 'lint' = 'serve'): string =>
-  command === 'lint'
+export const usage = (command: 'serve' | 'config-gen' | 'lint' | 'explain' = 'serve'): string =>
+  command === 'explain'
     ? formatUsage(
-        'Check a config offline (schema, regexes, templates, PromQL, resource names) against the\nstandard Kubernetes resources, and warn about rules that cannot work.\n\nUsage:\n  adapter lint --config=FILE',
-        LINT_FLAGS,
+        "Explain one metrics API request: the route, the rule serving it (or the rules that came\nclose and why not), the objects, the PromQL, the samples and the answer the HPA gets.\n\nUsage:\n  adapter explain [flags] 'custom.metrics.k8s.io/v1beta1/namespaces/NS/pods/*/METRIC?labelSelector=…'",
+        EXPLAIN_FLAGS,
       )
-    : command === 'serve'
+    : command === 'lint'
       ? formatUsage(
-          'Usage:\n  adapter [flags]\n  adapter config-gen [flags]\n  adapter lint --config=FILE',
-          SERVE_FLAGS,
+          'Check a config offline (schema, regexes, templates, PromQL, resource names) against the\nstandard Kubernetes resources, and warn about rules that cannot work.\n\nUsage:\n  adapter lint --config=FILE',
+          LINT_FLAGS,
         )
-      : formatUsage(
-          'Generate a config that produces the same functionality as the legacy discovery rules.\n\nUsage:\n  adapter config-gen [flags]',
-          CONFIG_GEN_FLAGS,
-        );
+      : command === 'serve'
+        ? formatUsage(
+            'Usage:\n  adapter [flags]\n  adapter config-gen [flags]\n  adapter lint --config=FILE\n  adapter explain [flags] PATH',
+            SERVE_FLAGS,
+          )
+        : formatUsage(
+            'Generate a config that produces the same functionality as the legacy discovery rules.\n\nUsage:\n  adapter config-gen [flags]',
+            CONFIG_GEN_FLAGS,
+          );
 
 const TLS_VERSIONS = ['VersionTLS10', 'VersionTLS11', 'VersionTLS12', 'VersionTLS13'];
 

@@ -11,11 +11,21 @@ import type { PrometheusClient, Series } from '../prometheus/types.ts';
 import type { Logger } from '../log.ts';
 import { mapBounded } from './bounded.ts';
 
+/** What one rule got from a run: its query's outcome and what it now contributes to the index. */
+export interface RuleRelisted {
+  readonly rule: CompiledRule;
+  readonly outcome: SeriesOutcome;
+  /** After a failed query, the rule's last good contribution (kept in the index). */
+  readonly contribution: RuleContribution;
+}
+
 export interface RelistObserver {
   /** Called once per seriesQuery per run with its outcome and duration in seconds. */
   query(seriesQuery: string, ok: boolean, seconds: number, seriesCount: number): void;
   /** Called once per run with the number of metrics indexed. */
   indexed(custom: number, external: number, seconds: number): void;
+  /** Called once per run with every rule's outcome (per-rule health). */
+  rules?(relisted: readonly RuleRelisted[]): void;
 }
 
 export interface RelisterOptions {
@@ -53,9 +63,11 @@ export interface Relister {
   run(signal: AbortSignal): Promise<void>;
 }
 
-type Outcome =
+/** What a seriesQuery call gave. */
+export type SeriesOutcome =
   | { readonly ok: true; readonly series: readonly Series[] }
   | { readonly ok: false; readonly error: string };
+type Outcome = SeriesOutcome;
 
 /** Logs, every `progressEveryMs` until stopped, how far a slow relist has got. */
 const progressLog = (
@@ -144,6 +156,13 @@ export const createRelister = (options: RelisterOptions): Relister => {
       return previous[i] ?? { custom: [], external: [] };
     });
     index = buildIndex(contributions, options.now());
+    options.observer?.rules?.(
+      rules.map((rule, i) => ({
+        rule,
+        outcome: outcomes.get(rule.seriesQuery) ?? { ok: false, error: 'not queried' },
+        contribution: contributions[i] ?? { custom: [], external: [] },
+      })),
+    );
     const failing = queries.filter((q) => outcomes.get(q)?.ok !== true);
     const now = options.now();
     const succeeded = failing.length < queries.length || queries.length === 0;

@@ -20,6 +20,7 @@ import type { Logger } from '../log.ts';
 import type { PrometheusClient, Sample } from '../prometheus/types.ts';
 import { buildQuery } from '../query/build.ts';
 import { fetchMetrics } from './fetch.ts';
+import { countNonFinite, observed, type RuleObserver } from './rule-observer.ts';
 import { parseGroupResource } from '../kubernetes/resource-map.ts';
 
 export interface CustomProviderDeps {
@@ -35,6 +36,8 @@ export interface CustomProviderDeps {
   ) => Promise<readonly string[]>;
   readonly now: () => number;
   readonly logger: Logger;
+  /** Per-rule health: query outcome and latency, dropped objects, NaN/Inf samples. */
+  readonly observer?: RuleObserver;
 }
 
 interface Resolved {
@@ -87,7 +90,9 @@ const samplesByName = async (
     throw metricNotFound(request.metric, request.resource);
   }
   const nowMs = deps.now();
-  const result = await fetchMetrics(deps.prometheus, query, { nowMs, signal, logger: deps.logger });
+  const result = await observed(deps.observer, entry.rule, () =>
+    fetchMetrics(deps.prometheus, query, { nowMs, signal, logger: deps.logger }),
+  );
   if (result.type !== 'vector') {
     deps.logger.error('custom metrics query returned a non-vector', { query, type: result.type });
     throw internalError('unable to fetch metrics');
@@ -113,6 +118,22 @@ const valueOf = (
   value: quantityFromFloat(sample.value, 'DecimalSI'),
 });
 
+/** Reports objects without a sample and NaN/Inf samples among those served. */
+const observeServed = (
+  deps: CustomProviderDeps,
+  entry: CustomEntry,
+  names: readonly string[],
+  byName: ReadonlyMap<string, Sample>,
+): void => {
+  const found = names.flatMap((n) => byName.get(n) ?? []);
+  if (found.length < names.length) deps.observer?.dropped(entry.rule, names.length - found.length);
+  countNonFinite(
+    deps.observer,
+    entry.rule,
+    found.map((s) => s.value),
+  );
+};
+
 export const createCustomProvider = (deps: CustomProviderDeps): CustomMetricsProvider => ({
   listMetrics: (): readonly CustomMetricDescriptor[] =>
     deps
@@ -129,6 +150,7 @@ export const createCustomProvider = (deps: CustomProviderDeps): CustomMetricsPro
     const names = [request.name];
     const byName = await samplesByName(deps, { ...resolved, request, names }, signal);
     const sample = byName.get(request.name);
+    observeServed(deps, resolved.entry, names, byName);
     if (sample === undefined) throw metricNotFound(request.metric, request.resource, request.name);
     return valueOf(resolved.info, request.namespace, request.name, request.metric, sample);
   },
@@ -138,6 +160,7 @@ export const createCustomProvider = (deps: CustomProviderDeps): CustomMetricsPro
     const names = await listNames(deps, resolved.info, request.namespace, request.selector, signal);
     if (names.length === 0) throw metricNotFound(request.metric, request.resource);
     const byName = await samplesByName(deps, { ...resolved, request, names }, signal);
+    observeServed(deps, resolved.entry, names, byName);
     return names.flatMap((name) => {
       const sample = byName.get(name);
       return sample === undefined

@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import type { PrometheusClient, QueryResult } from '../prometheus/types.ts';
 import { buildQuery } from '../query/build.ts';
 import { fetchMetrics } from './fetch.ts';
+import { countNonFinite, observed, type RuleObserver } from './rule-observer.ts';
 
 export interface ExternalProviderDeps {
   readonly index: () => MetricIndex;
@@ -19,6 +20,8 @@ export interface ExternalProviderDeps {
   /** Milliseconds since the epoch; the query's evaluation time. */
   readonly now: () => number;
   readonly logger: Logger;
+  /** Per-rule health: query outcome and latency, NaN/Inf samples. */
+  readonly observer?: RuleObserver;
 }
 
 export interface ExternalRequest {
@@ -103,11 +106,16 @@ export const createExternalProvider = (deps: ExternalProviderDeps): ExternalMetr
     if (entry === undefined) throw externalMetricNotFound(request.metric);
     const query = queryFor(deps, entry, request);
     const nowMs = deps.now();
-    const result = await fetchMetrics(deps.prometheus, query, {
-      nowMs,
-      signal,
-      logger: deps.logger,
-    });
+    const result = await observed(deps.observer, entry.rule, () =>
+      fetchMetrics(deps.prometheus, query, { nowMs, signal, logger: deps.logger }),
+    );
+    const values =
+      result.type === 'vector'
+        ? result.samples.map((s) => s.value)
+        : result.type === 'scalar'
+          ? [result.value]
+          : [];
+    countNonFinite(deps.observer, entry.rule, values);
     if (result.type === 'matrix') {
       deps.logger.error('external metrics query returned a matrix', {
         query,

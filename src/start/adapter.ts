@@ -23,6 +23,9 @@ import { createExternalProvider } from '../provider/external.ts';
 import { createResourceProvider } from '../provider/resource.ts';
 import { checkState, compileState, readConfig, type RulesState } from '../rules/rules-state.ts';
 import { startSecurity } from './security.ts';
+import { explainOperatorRoutes } from './explain-wiring.ts';
+import { createRuleHealth } from '../explain/rule-health.ts';
+import { ruleSources } from '../explain/rule-ref.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
 import { VERSION, goPlatform } from '../version.ts';
 
@@ -72,6 +75,15 @@ export const startAdapter = async (
   const listNames = coalescedListing(kube, options.coalesceWindowMs, (shared) => {
     metrics.countCoalesced('list', shared);
   });
+  // Per-rule health: metrics, the no-metric warning per relist, and `ruleHealth.snapshot()`.
+  const sources = ruleSources(loaded);
+  const ruleHealth = createRuleHealth({
+    sources: () => sources,
+    rules: () => state.rules,
+    metrics: metrics.rules,
+    logger,
+    now: Date.now,
+  });
   const relisting = state.rules.length > 0;
   const relister = createRelister({
     client: prometheus,
@@ -81,7 +93,7 @@ export const startAdapter = async (
     concurrency: 4,
     now: Date.now,
     logger,
-    observer: metrics.relist,
+    observer: { ...metrics.relist, rules: ruleHealth.relisted },
   });
 
   // --discovery-interval=0 (upstream's default) means: never refresh.
@@ -128,6 +140,7 @@ export const startAdapter = async (
             listObjectNames: listNames,
             now: Date.now,
             logger,
+            observer: ruleHealth.observer,
           }),
         }
       : {}),
@@ -138,6 +151,7 @@ export const startAdapter = async (
             prometheus: queries,
             now: Date.now,
             logger,
+            observer: ruleHealth.observer,
           }),
         }
       : {}),
@@ -157,6 +171,21 @@ export const startAdapter = async (
           : {},
     }),
     metricsText: metrics.text,
+    operatorRoutes: {
+      ...(options.enableExplain
+        ? explainOperatorRoutes({
+            state: () => state,
+            loaded: () => loaded,
+            index: () => relister.current(),
+            prometheus,
+            listObjectNames: listNames,
+            ...(pods && nodes ? { pods, nodes } : {}),
+            maxAgeMs: options.metricsMaxAgeMs,
+            now: Date.now,
+            logger,
+          })
+        : {}),
+    },
     now: () => new Date(),
     version: { gitVersion: `v${VERSION}`, platform: goPlatform(process.platform, process.arch) },
     logger,

@@ -59,6 +59,16 @@ describe('folder fences', () => {
       true,
     ],
     ['only main.ts imports start/', 'src/cli/x.ts', '../start/adapter.ts', true],
+    ['api/ does not import explain/', 'src/api/x.ts', '../explain/explain.ts', true],
+    ['explain/ never reaches the serving edge', 'src/explain/x.ts', '../serve/serve.ts', true],
+    ['explain/ does not import start/', 'src/explain/x.ts', '../start/adapter.ts', true],
+    ['explain/ replays the providers', 'src/explain/x.ts', '../provider/custom.ts', false],
+    [
+      'explain/ reads the relisted index',
+      'src/explain/x.ts',
+      '../discovery/metric-index.ts',
+      false,
+    ],
     [
       'tools/ does not use test support',
       'tools/node-agent/x.ts',

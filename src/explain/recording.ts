@@ -1,0 +1,54 @@
+/** Taps that record what the providers ask Prometheus and the Kubernetes API. */
+import type { QueryResult } from '../prometheus/types.ts';
+import type { ExplainDeps, ExplainTaps } from './deps.ts';
+import type { QueryRecord, RawSample } from './types.ts';
+
+export interface Recording {
+  readonly taps: ExplainTaps;
+  readonly queries: QueryRecord[];
+  /** Each listing's names, in call order. */
+  readonly listings: (readonly string[])[];
+}
+
+const rawSamples = (result: QueryResult): RawSample[] => {
+  switch (result.type) {
+    case 'vector':
+      return result.samples.map((s) => ({
+        labels: s.labels,
+        timestamp: s.timestamp,
+        value: String(s.value),
+      }));
+    case 'scalar':
+      return [{ labels: {}, timestamp: result.timestamp, value: String(result.value) }];
+    case 'matrix':
+      return [];
+  }
+};
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export const recording = (deps: ExplainDeps, nowMs: number): Recording => {
+  const queries: QueryRecord[] = [];
+  const listings: (readonly string[])[] = [];
+  const taps: ExplainTaps = {
+    now: () => nowMs,
+    prometheus: {
+      query: async (promql, time, signal) => {
+        try {
+          const result = await deps.prometheus.query(promql, time, signal);
+          queries.push({ promql, time, resultType: result.type, samples: rawSamples(result) });
+          return result;
+        } catch (err) {
+          queries.push({ promql, time, samples: [], error: message(err) });
+          throw err;
+        }
+      },
+    },
+    listObjectNames: async (info, namespace, selector, signal) => {
+      const names = await deps.listObjectNames(info, namespace, selector, signal);
+      listings.push(names);
+      return names;
+    },
+  };
+  return { taps, queries, listings };
+};

@@ -6,7 +6,7 @@
  */
 import type { Explanation } from '../explain/types.ts';
 import { renderText } from '../explain/render-text.ts';
-import type { ExplainOptions } from './options.ts';
+import { validateOptions, type ExplainOptions } from './options.ts';
 
 export interface ExplainSession {
   explain(path: string): Promise<Explanation>;
@@ -29,6 +29,7 @@ const PROCESS_IO: ExplainIo = {
 
 /** Problems with the command line, before anything is contacted. */
 export const explainArgProblems = (options: ExplainOptions, args: readonly string[]): string[] => [
+  ...validateOptions(options),
   ...(args.length === 1 ? [] : [`explain takes exactly one request path, got ${args.length}`]),
   ...(['text', 'json'].includes(options.output)
     ? []

@@ -165,27 +165,31 @@ const parseConfigGen = (argv: readonly string[]): ParsedArgs => {
   return { command: 'config-gen', options, args: scan.args };
 };
 
+/** `--metrics-max-age` of 0 (the default) means the relist interval; the options frozen. */
+const withMaxAge = <T extends Options>(read: T): T =>
+  deepFreeze({
+    ...read,
+    metricsMaxAgeMs:
+      read.metricsMaxAgeMs === 0 ? read.metricsRelistIntervalMs : read.metricsMaxAgeMs,
+  });
+
 const parseExplain = (argv: readonly string[]): ParsedArgs => {
   const scan = scanFlags(EXPLAIN_FLAGS, argv);
   if (scan.kind === 'help') return { command: 'help', usage: usage('explain') };
-  const read = readFlags(EXPLAIN_TABLE, scan.values);
-  const maxAge = read.metricsMaxAgeMs === 0 ? read.metricsRelistIntervalMs : read.metricsMaxAgeMs;
-  const options = deepFreeze({ ...read, metricsMaxAgeMs: maxAge });
+  const options = withMaxAge(readFlags(EXPLAIN_TABLE, scan.values));
   return { command: 'explain', options, args: scan.args };
 };
 
 const parseServe = (argv: readonly string[]): ParsedArgs => {
   const scan = scanFlags(SERVE_FLAGS, argv);
   if (scan.kind === 'help') return { command: 'help', usage: usage('serve') };
-  const read = readFlags(SERVE_TABLE, scan.values);
-  const maxAge = read.metricsMaxAgeMs === 0 ? read.metricsRelistIntervalMs : read.metricsMaxAgeMs;
-  const options = deepFreeze({ ...read, metricsMaxAgeMs: maxAge });
+  const options = withMaxAge(readFlags(SERVE_TABLE, scan.values));
   return { command: 'serve', options, args: scan.args, warnings: scan.warnings };
 };
 
 /**
  * Parses `argv` (the arguments after the program, i.e. `process.argv.slice(2)`). A first argument
- * of `config-gen` or `lint` selects that subcommand. Throws `OptionsError` (exit code 2) on a bad
+ * of `config-gen`, `lint` or `explain` selects that subcommand. Throws `OptionsError` (exit code 2) on a bad
  * command line; `-h`/`--help` yields `{ command: 'help', usage }` (print it, exit 0). Run
  * `validateOptions` on the result before use.
  */

@@ -173,6 +173,23 @@ describe('explain against a real Prometheus', { timeout: 180_000 }, () => {
     await capture('debug-explain.txt', text.body);
   });
 
+  it('/debug/explain covers resource metrics: the cpu and memory queries of config-gen', async () => {
+    const { adapter } = started();
+    const path = 'metrics.k8s.io/v1beta1/namespaces/default/pods';
+    const res = await adapter.get(`/debug/explain?path=${encodeURIComponent(path)}&output=json`);
+    assert.equal(res.status, 200, res.body);
+    const e = JSON.parse(res.body) as Explanation;
+    assert.equal(e.request.api, 'resource');
+    assert.equal(e.rule?.path, 'resourceRules');
+    assert.deepEqual(
+      e.queries.map((q) => /container_\w+/.exec(q.promql)?.[0]),
+      ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'],
+    );
+    // The harness scrapes no cAdvisor: no samples, so no pod gets a value.
+    assert.equal(e.answer.status, 200);
+    assert.deepEqual((e.answer.body as { items: unknown[] }).items, []);
+  });
+
   it('exposes per-rule health on /metrics: series, metrics and request latency per rule', async () => {
     const { adapter } = started();
     assert.equal((await adapter.get(`/apis/${WALKTHROUGH}`)).status, 200);

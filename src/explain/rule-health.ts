@@ -11,7 +11,7 @@ import type { CompiledRule } from '../rules/compiled-rule.ts';
 import type { RuleLabels, RuleMetrics } from '../self-metrics.ts';
 import { whereOf, type RuleSources } from './rule-ref.ts';
 import type { Reason } from './types.ts';
-import { whyNothing } from './why-not.ts';
+import { whyNothing } from './why-nothing.ts';
 
 /** One rule's health as of the last relist. */
 export interface RuleHealthEntry {
@@ -99,6 +99,7 @@ export const createRuleHealth = (deps: RuleHealthDeps): RuleHealth => {
       );
       for (const e of rules.filter((x) => x.metricsProduced === 0)) {
         deps.logger.info('warning: rule produced no metric', {
+          severity: 'warning',
           rule: e.index,
           name: e.name,
           path: e.path,

@@ -14,6 +14,8 @@ export interface SelfMetrics {
   /** Coalescing lookups: `shared` when served without new work (in flight or cached). */
   readonly countCoalesced: (what: 'query' | 'list', shared: boolean) => void;
   readonly relist: RelistObserver;
+  /** The outcome of loading the config (at start, then every reload), as Prometheus reports its own. */
+  readonly configReload: (ok: boolean, atMs: number) => void;
   readonly text: () => Promise<{ contentType: string; body: string }>;
 }
 
@@ -67,6 +69,16 @@ export const createSelfMetrics = (options: { readonly processMetrics: boolean })
     help: 'Duration of a whole relist run (all series queries plus indexing).',
     registers: [registry],
   });
+  const reloadOk = new Gauge({
+    name: 'prometheus_adapter_config_last_reload_successful',
+    help: 'Whether the last configuration reload attempt was successful (1) or not (0).',
+    registers: [registry],
+  });
+  const reloadAt = new Gauge({
+    name: 'prometheus_adapter_config_last_reload_success_timestamp_seconds',
+    help: 'Timestamp of the last successful configuration reload.',
+    registers: [registry],
+  });
   return {
     registry,
     observePrometheusRequest: (path, server, seconds) => {
@@ -89,6 +101,10 @@ export const createSelfMetrics = (options: { readonly processMetrics: boolean })
         indexed.set({ api: 'external.metrics.k8s.io' }, external);
         relistRun.observe(seconds);
       },
+    },
+    configReload: (ok, atMs) => {
+      reloadOk.set(ok ? 1 : 0);
+      if (ok) reloadAt.set(atMs / 1000);
     },
     text: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };

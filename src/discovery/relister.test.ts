@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createRelister, type RelisterOptions } from './relister.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
 import { createLogger, silentLogger } from '../log.ts';
+import { pollUntil } from '../../test/support/poll.ts';
 import type { Series } from '../prometheus/types.ts';
 
 const fakeClient = (answers: Map<string, readonly Series[] | Error>) => {
@@ -149,5 +150,73 @@ describe('relister', () => {
     });
     await relister.run(controller.signal);
     assert.equal(runs, 2);
+  });
+
+  it('trigger() cuts the wait short: the next run starts at once', async () => {
+    const controller = new AbortController();
+    let runs = 0;
+    const relister = relisterWith({
+      intervalMs: 3_600_000,
+      client: {
+        series: () => {
+          runs++;
+          if (runs === 2) controller.abort();
+          return Promise.resolve([]);
+        },
+      },
+      rules: () => [ruleA],
+    });
+    const running = relister.run(controller.signal);
+    const waited = await pollUntil(
+      () => Promise.resolve(runs),
+      (n) => n >= 1,
+      { timeoutMs: 5000, intervalMs: 5 },
+    );
+    assert.ok(waited.ok, 'first run');
+    relister.trigger();
+    await running;
+    assert.equal(runs, 2, 'an hour-long interval was cut short');
+  });
+
+  it('trigger() during a run makes the next run follow without waiting', async () => {
+    const controller = new AbortController();
+    let runs = 0;
+    const relister = relisterWith({
+      intervalMs: 3_600_000,
+      client: {
+        series: () => {
+          runs++;
+          if (runs === 1) relister.trigger();
+          else controller.abort();
+          return Promise.resolve([]);
+        },
+      },
+      rules: () => [ruleA],
+    });
+    await relister.run(controller.signal);
+    assert.equal(runs, 2);
+  });
+
+  it('a failing query keeps last entries only for the same rule, not for a reloaded other one', async () => {
+    const answers = new Map<string, readonly Series[] | Error>([
+      ['qa', [{ name: 'a1', labels: { pod: 'p' } }]],
+    ]);
+    let rules = [ruleA];
+    const relister = relisterWith({ client: fakeClient(answers), rules: () => rules });
+    await relister.runOnce();
+    answers.set('qa', new Error('boom'));
+    rules = [fakeRule({ seriesQuery: 'qa', path: 'rules[0]' })];
+    assert.deepEqual(
+      (await relister.runOnce()).listCustom().map((e) => e.metric),
+      ['a1'],
+      'the same rule recompiled keeps its entries',
+    );
+    answers.set('qc', new Error('boom'));
+    rules = [fakeRule({ seriesQuery: 'qc', path: 'rules[0]' })];
+    assert.deepEqual(
+      (await relister.runOnce()).listCustom().map((e) => e.metric),
+      [],
+      'another rule in the same place does not inherit them',
+    );
   });
 });

@@ -1,0 +1,148 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contentHash, watchConfigFile, type FileRead } from './config-watch.ts';
+import { pollUntil } from '../../test/support/poll.ts';
+
+/**
+ * A directory laid out as the kubelet lays out a ConfigMap volume: the data in a timestamped
+ * directory, `..data` pointing at it, and `config.yaml -> ..data/config.yaml`.
+ */
+const configMapVolume = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'k8spa-watch-'));
+  let generation = 0;
+  /** Writes a new data directory and swaps `..data` to it atomically (rename over the link). */
+  const publish = async (text: string): Promise<void> => {
+    generation++;
+    const data = `..2026_12_04_18_00_0${generation}.000000001`;
+    await mkdir(join(dir, data));
+    await writeFile(join(dir, data, 'config.yaml'), text);
+    await symlink(data, join(dir, '..data_tmp'));
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+  };
+  return { dir, file: join(dir, 'config.yaml'), publish };
+};
+
+const collect = () => {
+  const seen: { read: FileRead; reason: string }[] = [];
+  return { seen, onChange: (read: FileRead, reason: string) => void seen.push({ read, reason }) };
+};
+
+const textsOf = (seen: readonly { read: FileRead }[]) =>
+  seen.map((s) => (s.read.ok ? s.read.text : `error`));
+
+describe('watchConfigFile', () => {
+  it('sees the atomic ..data symlink swap of a ConfigMap volume through directory events', async (t) => {
+    const vol = await configMapVolume();
+    t.after(() => rm(vol.dir, { recursive: true, force: true }));
+    await vol.publish('rules: []\n');
+    await symlink(join('..data', 'config.yaml'), vol.file);
+    const got = collect();
+    const controller = new AbortController();
+    t.after(() => {
+      controller.abort();
+    });
+    // No periodic read: only the directory watch can notice the swap.
+    watchConfigFile(
+      { file: vol.file, initialHash: contentHash('rules: []\n'), intervalMs: 0, ...got },
+      controller.signal,
+    );
+    await vol.publish('rules: [{seriesQuery: up}]\n');
+    const result = await pollUntil(
+      () => Promise.resolve(got.seen.length),
+      (n) => n >= 1,
+      { timeoutMs: 5000, intervalMs: 20 },
+    );
+    assert.ok(result.ok, 'the swap was reported');
+    assert.deepEqual(textsOf(got.seen), ['rules: [{seriesQuery: up}]\n']);
+    assert.equal(got.seen[0]?.reason, 'file changed');
+  });
+
+  const cases = [
+    {
+      name: 'unchanged content is not reported, a change is, once',
+      steps: ['a', 'a', 'b', 'b'],
+      want: ['b'],
+    },
+    {
+      name: 'a deleted file is reported once, and its return',
+      steps: ['a', null, null, 'a'],
+      want: ['error', 'a'],
+    },
+    {
+      name: 'a file changed back and forth is reported each time',
+      steps: ['b', 'a'],
+      want: ['b', 'a'],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async (t) => {
+      const dir = await mkdtemp(join(tmpdir(), 'k8spa-watch-'));
+      t.after(() => rm(dir, { recursive: true, force: true }));
+      const file = join(dir, 'config.yaml');
+      await writeFile(file, 'a');
+      const got = collect();
+      const controller = new AbortController();
+      t.after(() => {
+        controller.abort();
+      });
+      const w = watchConfigFile(
+        { file, initialHash: contentHash('a'), intervalMs: 0, ...got },
+        controller.signal,
+      );
+      for (const step of c.steps) {
+        if (step === null) await unlink(file).catch(() => undefined);
+        else await writeFile(file, step);
+        await w.check('test');
+      }
+      assert.deepEqual(textsOf(got.seen), c.want);
+    });
+  }
+
+  it('check(…, force) reports unchanged content (SIGHUP)', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'k8spa-watch-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'config.yaml');
+    await writeFile(file, 'a');
+    const got = collect();
+    const controller = new AbortController();
+    t.after(() => {
+      controller.abort();
+    });
+    const w = watchConfigFile(
+      { file, initialHash: contentHash('a'), intervalMs: 0, ...got },
+      controller.signal,
+    );
+    await w.check('SIGHUP', true);
+    assert.deepEqual(
+      got.seen.map((s) => s.reason),
+      ['SIGHUP'],
+    );
+  });
+
+  it('the periodic read notices a change without any directory event', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'k8spa-watch-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'config.yaml');
+    await writeFile(file, 'b');
+    const got = collect();
+    const controller = new AbortController();
+    t.after(() => {
+      controller.abort();
+    });
+    // The content differs from what is "in use" already: only a read can notice it.
+    watchConfigFile(
+      { file, initialHash: contentHash('a'), intervalMs: 20, ...got },
+      controller.signal,
+    );
+    const result = await pollUntil(
+      () => Promise.resolve(got.seen.length),
+      (n) => n >= 1,
+      { timeoutMs: 5000, intervalMs: 20 },
+    );
+    assert.ok(result.ok);
+    assert.equal(got.seen[0]?.reason, 'periodic check');
+  });
+});

@@ -1,29 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contentHash, watchConfigFile, type FileRead } from './config-watch.ts';
+import { configMapVolume } from '../../test/support/configmap-volume.ts';
 import { pollUntil } from '../../test/support/poll.ts';
-
-/**
- * A directory laid out as the kubelet lays out a ConfigMap volume: the data in a timestamped
- * directory, `..data` pointing at it, and `config.yaml -> ..data/config.yaml`.
- */
-const configMapVolume = async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'k8spa-watch-'));
-  let generation = 0;
-  /** Writes a new data directory and swaps `..data` to it atomically (rename over the link). */
-  const publish = async (text: string): Promise<void> => {
-    generation++;
-    const data = `..2026_12_04_18_00_0${generation}.000000001`;
-    await mkdir(join(dir, data));
-    await writeFile(join(dir, data, 'config.yaml'), text);
-    await symlink(data, join(dir, '..data_tmp'));
-    await rename(join(dir, '..data_tmp'), join(dir, '..data'));
-  };
-  return { dir, file: join(dir, 'config.yaml'), publish };
-};
 
 const collect = () => {
   const seen: { read: FileRead; reason: string }[] = [];
@@ -36,9 +18,8 @@ const textsOf = (seen: readonly { read: FileRead }[]) =>
 describe('watchConfigFile', () => {
   it('sees the atomic ..data symlink swap of a ConfigMap volume through directory events', async (t) => {
     const vol = await configMapVolume();
-    t.after(() => rm(vol.dir, { recursive: true, force: true }));
+    t.after(() => vol.remove());
     await vol.publish('rules: []\n');
-    await symlink(join('..data', 'config.yaml'), vol.file);
     const got = collect();
     const controller = new AbortController();
     t.after(() => {

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,28 @@ const collect = () => {
 
 const textsOf = (seen: readonly { read: FileRead }[]) =>
   seen.map((s) => (s.read.ok ? s.read.text : `error`));
+
+/** A plain file holding `content`, watched as if `inUse` were the content in use. */
+const watchedFile = async (t: TestContext, content: string, inUse: string, intervalMs: number) => {
+  const dir = await mkdtemp(join(tmpdir(), 'k8spa-watch-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'config.yaml');
+  await writeFile(file, content);
+  const got = collect();
+  const controller = new AbortController();
+  t.after(() => {
+    controller.abort();
+  });
+  const w = watchConfigFile(
+    { file, initialHash: contentHash(inUse), intervalMs, ...got },
+    controller.signal,
+  );
+  return {
+    file,
+    seen: got.seen,
+    check: (reason: string, force?: boolean) => w.check(reason, force),
+  };
+};
 
 describe('watchConfigFile', () => {
   it('sees the atomic ..data symlink swap of a ConfigMap volume through directory events', async (t) => {
@@ -60,64 +82,28 @@ describe('watchConfigFile', () => {
   ];
   for (const c of cases) {
     it(c.name, async (t) => {
-      const dir = await mkdtemp(join(tmpdir(), 'k8spa-watch-'));
-      t.after(() => rm(dir, { recursive: true, force: true }));
-      const file = join(dir, 'config.yaml');
-      await writeFile(file, 'a');
-      const got = collect();
-      const controller = new AbortController();
-      t.after(() => {
-        controller.abort();
-      });
-      const w = watchConfigFile(
-        { file, initialHash: contentHash('a'), intervalMs: 0, ...got },
-        controller.signal,
-      );
+      const w = await watchedFile(t, 'a', 'a', 0);
       for (const step of c.steps) {
-        if (step === null) await unlink(file).catch(() => undefined);
-        else await writeFile(file, step);
+        if (step === null) await unlink(w.file).catch(() => undefined);
+        else await writeFile(w.file, step);
         await w.check('test');
       }
-      assert.deepEqual(textsOf(got.seen), c.want);
+      assert.deepEqual(textsOf(w.seen), c.want);
     });
   }
 
   it('check(…, force) reports unchanged content (SIGHUP)', async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'k8spa-watch-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
-    const file = join(dir, 'config.yaml');
-    await writeFile(file, 'a');
-    const got = collect();
-    const controller = new AbortController();
-    t.after(() => {
-      controller.abort();
-    });
-    const w = watchConfigFile(
-      { file, initialHash: contentHash('a'), intervalMs: 0, ...got },
-      controller.signal,
-    );
+    const w = await watchedFile(t, 'a', 'a', 0);
     await w.check('SIGHUP', true);
     assert.deepEqual(
-      got.seen.map((s) => s.reason),
+      w.seen.map((s) => s.reason),
       ['SIGHUP'],
     );
   });
 
   it('the periodic read notices a change without any directory event', async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'k8spa-watch-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
-    const file = join(dir, 'config.yaml');
-    await writeFile(file, 'b');
-    const got = collect();
-    const controller = new AbortController();
-    t.after(() => {
-      controller.abort();
-    });
     // The content differs from what is "in use" already: only a read can notice it.
-    watchConfigFile(
-      { file, initialHash: contentHash('a'), intervalMs: 20, ...got },
-      controller.signal,
-    );
+    const got = await watchedFile(t, 'b', 'a', 20);
     const result = await pollUntil(
       () => Promise.resolve(got.seen.length),
       (n) => n >= 1,

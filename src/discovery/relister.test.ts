@@ -152,50 +152,36 @@ describe('relister', () => {
     assert.equal(runs, 2);
   });
 
-  it('trigger() cuts the wait short: the next run starts at once', async () => {
-    const controller = new AbortController();
-    let runs = 0;
-    const relister = relisterWith({
-      intervalMs: 3_600_000,
-      client: {
-        series: () => {
-          runs++;
-          if (runs === 2) controller.abort();
-          return Promise.resolve([]);
+  for (const when of ['waiting', 'running'] as const) {
+    it(`trigger() while ${when}: the next run follows at once, not an hour later`, async () => {
+      const controller = new AbortController();
+      let runs = 0;
+      const relister = relisterWith({
+        intervalMs: 3_600_000,
+        client: {
+          series: () => {
+            runs++;
+            if (runs === 1 && when === 'running') relister.trigger();
+            if (runs === 2) controller.abort();
+            return Promise.resolve([]);
+          },
         },
-      },
-      rules: () => [ruleA],
+        rules: () => [ruleA],
+      });
+      const running = relister.run(controller.signal);
+      if (when === 'waiting') {
+        const finished = await pollUntil(
+          () => Promise.resolve(relister.status().lastRunAt),
+          (at) => at > 0,
+          { timeoutMs: 5000, intervalMs: 5 },
+        );
+        assert.ok(finished.ok, 'the first run finished and the loop waits');
+        relister.trigger();
+      }
+      await running;
+      assert.equal(runs, 2);
     });
-    const running = relister.run(controller.signal);
-    const waited = await pollUntil(
-      () => Promise.resolve(runs),
-      (n) => n >= 1,
-      { timeoutMs: 5000, intervalMs: 5 },
-    );
-    assert.ok(waited.ok, 'first run');
-    relister.trigger();
-    await running;
-    assert.equal(runs, 2, 'an hour-long interval was cut short');
-  });
-
-  it('trigger() during a run makes the next run follow without waiting', async () => {
-    const controller = new AbortController();
-    let runs = 0;
-    const relister = relisterWith({
-      intervalMs: 3_600_000,
-      client: {
-        series: () => {
-          runs++;
-          if (runs === 1) relister.trigger();
-          else controller.abort();
-          return Promise.resolve([]);
-        },
-      },
-      rules: () => [ruleA],
-    });
-    await relister.run(controller.signal);
-    assert.equal(runs, 2);
-  });
+  }
 
   it('a failing query keeps last entries only for the same rule, not for a reloaded other one', async () => {
     const answers = new Map<string, readonly Series[] | Error>([

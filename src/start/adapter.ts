@@ -7,27 +7,26 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, formatProblem } from '../config/config-error.ts';
-import { contentHash, watchConfigFile } from '../config/config-watch.ts';
+import { contentHash } from '../config/config-watch.ts';
 import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
 import type { AdapterConfig } from '../config/types.ts';
 import { firstResourceMap, kubeClientFor, prometheusClientFor } from './clients.ts';
 import { createHealthSource } from './health.ts';
-import { headerValue } from '../api/http-types.ts';
 import type { OperatorRoutes } from '../api/router.ts';
-import { startServer, type ServeOptions } from '../serve/serve.ts';
+import { startServer } from '../serve/serve.ts';
+import { serverOptions, untilAborted } from './server-options.ts';
 import { createRelister, sleep } from '../discovery/relister.ts';
 import { discoverResources } from '../kubernetes/discovery.ts';
 import type { Options } from '../cli/options.ts';
 import type { Logger } from '../log.ts';
 import { coalescedListing, coalescedQueries } from '../provider/coalesced.ts';
 import { checkState, compileState, readConfig } from '../rules/rules-state.ts';
-import { statusAnswer, wantsJson } from '../status/status-reply.ts';
 import { appBuilder, lazyInformers } from './app-for-state.ts';
-import { createConfigReloader } from './config-reload.ts';
+import { startConfigReload } from './config-reload.ts';
 import { createLiveState } from './live-state.ts';
 import { observeRelist } from './relist-observations.ts';
 import { startSecurity } from './security.ts';
-import { gatherStatus } from './status-source.ts';
+import { statusRoute } from './status-source.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
 import { VERSION, goPlatform } from '../version.ts';
 
@@ -49,35 +48,6 @@ export interface RunningAdapter {
   readonly port: number;
   readonly done: Promise<void>;
 }
-
-const serverOptions = (options: Options): Omit<ServeOptions, 'identify' | 'logger'> => ({
-  bindAddress: options.bindAddress,
-  port: options.securePort,
-  certDir: options.certDir,
-  ...(options.tlsCertFile === ''
-    ? {}
-    : { certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile }),
-  tlsMinVersion: options.tlsMinVersion,
-  cipherSuites: options.tlsCipherSuites,
-  disableHttp2: options.disableHttp2,
-  ...(options.http2MaxStreamsPerConnection > 0
-    ? { http2MaxStreams: options.http2MaxStreamsPerConnection }
-    : {}),
-  sniCertKeys: options.tlsSniCertKeys,
-});
-
-const untilAborted = (signal: AbortSignal): Promise<void> =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else
-      signal.addEventListener(
-        'abort',
-        () => {
-          resolve();
-        },
-        { once: true },
-      );
-  });
 
 export const startAdapter = async (
   options: Options,
@@ -131,7 +101,7 @@ export const startAdapter = async (
     relisting: () => live.current().state.rules.length > 0,
     extraReady: () => {
       const i = informers.started();
-      if (i === undefined) return {};
+      if (i === undefined || !syncGatesReadiness) return {};
       const synced = i.pods.hasSynced() && i.nodes.hasSynced();
       return { 'informer-sync': synced ? undefined : 'caches not synced' };
     },
@@ -141,22 +111,18 @@ export const startAdapter = async (
     platform: goPlatform(process.platform, process.arch),
   };
   const operatorRoutes: OperatorRoutes = {
-    '/status': (req) => {
-      const snapshot = gatherStatus({
-        live: () => live.current(),
-        index: () => relister.current(),
-        relist: () => relister.status(),
-        outcome: (q) => observations.outcome(q),
-        lastReload: () => reloader.last(),
-        health,
-        backends: [options.prometheusUrl],
-        source,
-        version: version.gitVersion,
-        now: Date.now,
-      });
-      const json = wantsJson(req.query.get('format'), headerValue(req.headers, 'accept'));
-      return Promise.resolve(statusAnswer(snapshot, json));
-    },
+    '/status': statusRoute({
+      live: () => live.current(),
+      index: () => relister.current(),
+      relist: () => relister.status(),
+      outcome: (q) => observations.outcome(q),
+      lastReload: () => reloader.last(),
+      health,
+      backends: [options.prometheusUrl],
+      source,
+      version: version.gitVersion,
+      now: Date.now,
+    }),
   };
   const security = await startSecurity(options, ctx);
   const build = appBuilder({
@@ -178,9 +144,16 @@ export const startAdapter = async (
     informers,
   });
   const live = createLiveState({ loaded, state: first }, build, Date.now);
+  // Informers the start needed gate readiness until synced; ones a reload starts do not (the pod
+  // would leave its endpoints, and every other API with it, for the sake of a new group).
+  const syncGatesReadiness = informers.started() !== undefined;
 
-  const reloader = createConfigReloader({
+  const reloader = startConfigReload({
     file: options.configFile,
+    loadedHash,
+    intervalMs: CONFIG_CHECK_INTERVAL_MS,
+    signal,
+    ...(ctx.onReloadRequest ? { onReloadRequest: ctx.onReloadRequest } : {}),
     live,
     stateOptions,
     checkConfig: ctx.checkConfig,
@@ -191,24 +164,6 @@ export const startAdapter = async (
     logger,
     now: Date.now,
   });
-  if (options.configFile !== '') {
-    const watch = watchConfigFile(
-      {
-        file: options.configFile,
-        initialHash: loadedHash,
-        intervalMs: CONFIG_CHECK_INTERVAL_MS,
-        onChange: (read, reason) => {
-          reloader.apply(read, reason);
-        },
-      },
-      signal,
-    );
-    ctx.onReloadRequest?.(() => void watch.check('SIGHUP', true));
-  } else {
-    ctx.onReloadRequest?.(() => {
-      logger.info('reload requested, but there is no --config to reload (built-in rules)');
-    });
-  }
 
   // --discovery-interval=0 (upstream's default) means: never refresh. The refreshed map is
   // compiled with whatever config is current once it has arrived.

@@ -6,7 +6,7 @@
  * are logged, each with its position, kept for the status page and counted in the self-metrics.
  */
 import { ConfigError, formatProblem, type ConfigProblem } from '../config/config-error.ts';
-import type { FileRead } from '../config/config-watch.ts';
+import { watchConfigFile, type FileRead } from '../config/config-watch.ts';
 import { loadConfigWithPositions } from '../config/load.ts';
 import type { AdapterConfig } from '../config/types.ts';
 import type { ResourceMap } from '../kubernetes/types.ts';
@@ -122,4 +122,40 @@ export const createConfigReloader = (deps: ReloaderDeps): ConfigReloader => {
     deps.applied();
   };
   return { apply, last: () => last };
+};
+
+export interface ReloadWiring extends Omit<ReloaderDeps, 'file'> {
+  /** The --config file; '' (the built-in rules) leaves nothing to watch. */
+  readonly file: string;
+  /** contentHash of the text the served config was loaded from. */
+  readonly loadedHash: string;
+  /** The fallback re-read period. */
+  readonly intervalMs: number;
+  readonly signal: AbortSignal;
+  /** Subscribes to explicit reload requests (SIGHUP). */
+  readonly onReloadRequest?: (listener: () => void) => void;
+}
+
+/** Watches --config until `signal` aborts and reloads it on every change and reload request. */
+export const startConfigReload = (wiring: ReloadWiring): ConfigReloader => {
+  const reloader = createConfigReloader(wiring);
+  if (wiring.file === '') {
+    wiring.onReloadRequest?.(() => {
+      wiring.logger.info('reload requested, but there is no --config to reload (built-in rules)');
+    });
+    return reloader;
+  }
+  const watch = watchConfigFile(
+    {
+      file: wiring.file,
+      initialHash: wiring.loadedHash,
+      intervalMs: wiring.intervalMs,
+      onChange: (read, reason) => {
+        reloader.apply(read, reason);
+      },
+    },
+    wiring.signal,
+  );
+  wiring.onReloadRequest?.(() => void watch.check('SIGHUP', true));
+  return reloader;
 };

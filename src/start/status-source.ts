@@ -4,11 +4,14 @@
  * reload, the readiness checks. Per rule: where it is written, the series its query found, the
  * metrics it produces, and why it produces none.
  */
+import { headerValue } from '../api/http-types.ts';
 import type { HealthSource } from '../api/provider.ts';
+import type { OperatorRoutes } from '../api/router.ts';
 import type { MetricIndex } from '../discovery/metric-index.ts';
 import type { RelistStatus } from '../discovery/relister.ts';
 import type { CompiledRule } from '../rules/compiled-rule.ts';
 import type { BackendView, RuleView, StatusSnapshot } from '../status/status-snapshot.ts';
+import { statusAnswer, wantsJson } from '../status/status-reply.ts';
 import type { ReloadResult } from './config-reload.ts';
 import type { LiveSnapshot } from './live-state.ts';
 import type { QueryOutcome } from './relist-observations.ts';
@@ -129,3 +132,11 @@ export const gatherStatus = (inputs: StatusInputs): StatusSnapshot => {
     })),
   };
 };
+
+/** The `/status` operator route: HTML, or JSON for `?format=json` / `Accept: application/json`. */
+export const statusRoute =
+  (inputs: StatusInputs): OperatorRoutes[string] =>
+  (req) => {
+    const json = wantsJson(req.query.get('format'), headerValue(req.headers, 'accept'));
+    return Promise.resolve(statusAnswer(gatherStatus(inputs), json));
+  };

@@ -2,9 +2,10 @@
  * Hot reload of --config on the built adapter (real Prometheus, fake kube API): the config lives in
  * a ConfigMap-like volume whose `..data` symlink is swapped. A rewrite that adds a rule makes its
  * metric appear in discovery within seconds; a broken rewrite changes nothing and flips
- * prometheus_adapter_config_last_reload_successful to 0; SIGHUP re-reads it; and requests made
- * all along never see an error.
+ * prometheus_adapter_config_last_reload_successful to 0; SIGHUP re-reads it; a deleted file keeps
+ * the last good config and is reported; and requests made all along never see an error.
  */
+import { unlink } from 'node:fs/promises';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { configMapVolume, type ConfigMapVolume } from '../support/configmap-volume.ts';
@@ -134,5 +135,36 @@ describe('--config hot reload', { timeout: 180_000 }, () => {
     assert.ok(seen.ok, 'a SIGHUP reload was logged');
     assert.equal(a.process.child.exitCode, null);
     assert.equal((await a.get('/readyz')).status, 200);
+  });
+
+  it('a deleted config file keeps the last good config, and says so', async () => {
+    const a = adapter!;
+    const vol = volume!;
+    await vol.publish(TWO);
+    polled(
+      await pollUntil(
+        async () => reloadGauge((await a.get('/metrics')).body),
+        (v) => v === '1',
+        { timeoutMs: 15_000, intervalMs: 200 },
+      ),
+      'the good config reloaded',
+    );
+    const listed = (await listedResources(a)).sort();
+    await unlink(vol.file);
+    const reported = await pollUntil(
+      async () =>
+        JSON.parse((await a.get('/status?format=json')).body) as {
+          config: { lastReload: { ok: boolean; error?: string } };
+        },
+      (s) => !s.config.lastReload.ok,
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
+    assert.ok(reported.ok, JSON.stringify(reported.value));
+    assert.match(
+      reported.value?.config.lastReload.error ?? '',
+      /cannot read .*config\.yaml: ENOENT/,
+    );
+    assert.equal(reloadGauge((await a.get('/metrics')).body), '0');
+    assert.deepEqual((await listedResources(a)).sort(), listed);
   });
 });

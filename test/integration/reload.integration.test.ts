@@ -26,6 +26,12 @@ const RULE = (series: string, as: string) => `- seriesQuery: '${series}{namespac
 `;
 const ONE = `rules:\n${RULE('http_requests_total', 'http_requests')}`;
 const TWO = `${ONE}${RULE('queue_depth', 'queue_depth')}`;
+const EXTERNAL = `externalRules:
+- seriesQuery: 'queue_depth{namespace!=""}'
+  resources: {overrides: {namespace: {resource: namespace}}}
+  name: {matches: ^queue_depth$, as: queue_depth_total}
+  metricsQuery: sum(<<.Series>>{<<.LabelMatchers>>})
+`;
 /** A schema problem and a rule problem: both must be reported, nothing applied. */
 const BROKEN = `${TWO}- seriesQuery: up\n  bogus: true\n- seriesQuery: up\n  resources: {overrides: {pod: {resource: nosuchthings}}}\n`;
 
@@ -135,6 +141,33 @@ describe('--config hot reload', { timeout: 180_000 }, () => {
     assert.ok(seen.ok, 'a SIGHUP reload was logged');
     assert.equal(a.process.child.exitCode, null);
     assert.equal((await a.get('/readyz')).status, 200);
+  });
+
+  it('the API groups follow the config: externalRules added, then removed', async () => {
+    const a = adapter!;
+    const groups = async () =>
+      (JSON.parse((await a.get('/apis')).body) as { groups: { name: string }[] }).groups.map(
+        (g) => g.name,
+      );
+    assert.ok(!(await groups()).includes('external.metrics.k8s.io'));
+    await volume!.publish(`${TWO}${EXTERNAL}`);
+    const added = await pollUntil(groups, (g) => g.includes('external.metrics.k8s.io'), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
+    assert.ok(added.ok, String(added.value));
+    const metric = await pollUntil(
+      () => a.get('/apis/external.metrics.k8s.io/v1beta1/namespaces/default/queue_depth_total'),
+      (r) => r.status === 200,
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
+    assert.ok(metric.ok, metric.value?.body);
+    await volume!.publish(TWO);
+    const removed = await pollUntil(groups, (g) => !g.includes('external.metrics.k8s.io'), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
+    assert.ok(removed.ok, String(removed.value));
   });
 
   it('a deleted config file keeps the last good config, and says so', async () => {

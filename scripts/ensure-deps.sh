@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a fresh machine (idempotent):
 # npm packages (npm ci), Debian's prometheus/promtool, iproute2, util-linux, nftables, iptables and
-# conntrack (for the local cluster and its kube-proxy).
+# conntrack (for the local cluster and its kube-proxy), and chromium (the status page's browser
+# test drives it headless through playwright-core; no browser download).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '[deps %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -20,6 +21,7 @@ command -v curl >/dev/null || missing+=(curl)
 command -v nft >/dev/null || missing+=(nftables)
 command -v iptables-save >/dev/null || missing+=(iptables)
 command -v conntrack >/dev/null || missing+=(conntrack)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if (( ${#missing[@]} )); then
   if [[ $(id -u) -ne 0 ]]; then log "need root to install: ${missing[*]}"; exit 1; fi
   log "apt-get install ${missing[*]}"

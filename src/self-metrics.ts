@@ -16,6 +16,8 @@ export interface SelfMetrics {
   readonly relist: RelistObserver;
   /** Per-rule health (`prometheus_adapter_rule_*`), one series per rule. */
   readonly rules: RuleMetrics;
+  /** The outcome of loading the config (at start, then every reload), as Prometheus reports its own. */
+  readonly configReload: (ok: boolean, atMs: number) => void;
   readonly text: () => Promise<{ contentType: string; body: string }>;
 }
 
@@ -69,6 +71,16 @@ export const createSelfMetrics = (options: { readonly processMetrics: boolean })
     help: 'Duration of a whole relist run (all series queries plus indexing).',
     registers: [registry],
   });
+  const reloadOk = new Gauge({
+    name: 'prometheus_adapter_config_last_reload_successful',
+    help: 'Whether the last configuration reload attempt was successful (1) or not (0).',
+    registers: [registry],
+  });
+  const reloadAt = new Gauge({
+    name: 'prometheus_adapter_config_last_reload_success_timestamp_seconds',
+    help: 'Timestamp of the last successful configuration reload.',
+    registers: [registry],
+  });
   return {
     registry,
     observePrometheusRequest: (path, server, seconds) => {
@@ -93,6 +105,10 @@ export const createSelfMetrics = (options: { readonly processMetrics: boolean })
       },
     },
     rules: ruleMetrics(registry),
+    configReload: (ok, atMs) => {
+      reloadOk.set(ok ? 1 : 0);
+      if (ok) reloadAt.set(atMs / 1000);
+    },
     text: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 };

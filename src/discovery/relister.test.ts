@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createRelister, type RelisterOptions } from './relister.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
 import { createLogger, silentLogger } from '../log.ts';
+import { pollUntil } from '../../test/support/poll.ts';
 import type { Series } from '../prometheus/types.ts';
 
 const fakeClient = (answers: Map<string, readonly Series[] | Error>) => {
@@ -149,5 +150,59 @@ describe('relister', () => {
     });
     await relister.run(controller.signal);
     assert.equal(runs, 2);
+  });
+
+  for (const when of ['waiting', 'running'] as const) {
+    it(`trigger() while ${when}: the next run follows at once, not an hour later`, async () => {
+      const controller = new AbortController();
+      let runs = 0;
+      const relister = relisterWith({
+        intervalMs: 3_600_000,
+        client: {
+          series: () => {
+            runs++;
+            if (runs === 1 && when === 'running') relister.trigger();
+            if (runs === 2) controller.abort();
+            return Promise.resolve([]);
+          },
+        },
+        rules: () => [ruleA],
+      });
+      const running = relister.run(controller.signal);
+      if (when === 'waiting') {
+        const finished = await pollUntil(
+          () => Promise.resolve(relister.status().lastRunAt),
+          (at) => at > 0,
+          { timeoutMs: 5000, intervalMs: 5 },
+        );
+        assert.ok(finished.ok, 'the first run finished and the loop waits');
+        relister.trigger();
+      }
+      await running;
+      assert.equal(runs, 2);
+    });
+  }
+
+  it('a failing query keeps last entries only for the same rule, not for a reloaded other one', async () => {
+    const answers = new Map<string, readonly Series[] | Error>([
+      ['qa', [{ name: 'a1', labels: { pod: 'p' } }]],
+    ]);
+    let rules = [ruleA];
+    const relister = relisterWith({ client: fakeClient(answers), rules: () => rules });
+    await relister.runOnce();
+    answers.set('qa', new Error('boom'));
+    rules = [fakeRule({ seriesQuery: 'qa', path: 'rules[0]' })];
+    assert.deepEqual(
+      (await relister.runOnce()).listCustom().map((e) => e.metric),
+      ['a1'],
+      'the same rule recompiled keeps its entries',
+    );
+    answers.set('qc', new Error('boom'));
+    rules = [fakeRule({ seriesQuery: 'qc', path: 'rules[0]' })];
+    assert.deepEqual(
+      (await relister.runOnce()).listCustom().map((e) => e.metric),
+      [],
+      'another rule in the same place does not inherit them',
+    );
   });
 });

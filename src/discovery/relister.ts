@@ -61,6 +61,11 @@ export interface Relister {
   runOnce(signal?: AbortSignal): Promise<MetricIndex>;
   /** Runs now and then `intervalMs` after each run finishes, until `signal` aborts. */
   run(signal: AbortSignal): Promise<void>;
+  /**
+   * Asks `run` for a run at once (e.g. after a config reload): it cuts the wait short, or, when a
+   * run is in progress, starts the next one as soon as it finishes.
+   */
+  trigger(): void;
 }
 
 /** What a seriesQuery call gave. */
@@ -133,6 +138,17 @@ const fetchOne = async (
   }
 };
 
+/**
+ * Whether `before` (a rule of the last run) is the same config rule as `rule`: compiled anew after
+ * a resource-map refresh or a reload, a rule is another object, so its place and query decide.
+ */
+const sameRule = (before: CompiledRule | undefined, rule: CompiledRule): boolean =>
+  before === rule ||
+  (before !== undefined &&
+    before.kind === rule.kind &&
+    before.path === rule.path &&
+    before.seriesQuery === rule.seriesQuery);
+
 /** Creates a relister whose index starts empty. */
 export const createRelister = (options: RelisterOptions): Relister => {
   let index = emptyIndex();
@@ -143,6 +159,9 @@ export const createRelister = (options: RelisterOptions): Relister => {
     queries: 0,
     lastError: undefined,
   };
+  let lastRules: readonly CompiledRule[] = [];
+  let wake: (() => void) | undefined;
+  let requested = false;
 
   const runOnce = async (signal?: AbortSignal): Promise<MetricIndex> => {
     const began = performance.now();
@@ -153,8 +172,10 @@ export const createRelister = (options: RelisterOptions): Relister => {
     const contributions: RuleContribution[] = rules.map((rule, i) => {
       const outcome = outcomes.get(rule.seriesQuery);
       if (outcome?.ok) return contributionOf(rule, outcome.series);
-      return previous[i] ?? { custom: [], external: [] };
+      const kept = sameRule(lastRules[i], rule) ? previous[i] : undefined;
+      return kept ?? { custom: [], external: [] };
     });
+    lastRules = rules;
     index = buildIndex(contributions, options.now());
     options.observer?.rules?.(
       rules.map((rule, i) => ({
@@ -182,12 +203,27 @@ export const createRelister = (options: RelisterOptions): Relister => {
 
   const run = async (signal: AbortSignal): Promise<void> => {
     while (!signal.aborted) {
+      requested = false;
       await runOnce(signal);
-      await sleep(options.intervalMs, signal);
+      if (requested || signal.aborted) continue;
+      const pause = new AbortController();
+      const stop = () => {
+        pause.abort();
+      };
+      signal.addEventListener('abort', stop, { once: true });
+      wake = stop;
+      await sleep(options.intervalMs, pause.signal);
+      wake = undefined;
+      signal.removeEventListener('abort', stop);
     }
   };
 
-  return { current: () => index, status: () => status, runOnce, run };
+  const trigger = (): void => {
+    requested = true;
+    wake?.();
+  };
+
+  return { current: () => index, status: () => status, runOnce, run, trigger };
 };
 
 /** Resolves after `ms` or as soon as `signal` aborts. */

@@ -45,3 +45,13 @@ export const ruleSources = (loaded: LoadedConfig): RuleSources => {
 
 /** `file:line` of a rule, for logs and text. */
 export const whereOf = (ref: RuleRef): string => `${ref.file}:${ref.line}`;
+
+/** `ruleSources` of whatever config `loaded()` returns now, recomputed only when it changes. */
+export const followSources = (loaded: () => LoadedConfig): (() => RuleSources) => {
+  let cached: { loaded: LoadedConfig; sources: RuleSources } | undefined;
+  return () => {
+    const current = loaded();
+    if (cached?.loaded !== current) cached = { loaded: current, sources: ruleSources(current) };
+    return cached.sources;
+  };
+};

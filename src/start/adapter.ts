@@ -1,33 +1,40 @@
 /**
  * Wires one running adapter from parsed options (called by start/run.ts only): clients, the resource
- * map and its refresh, compiled rules, the relist loop, the three providers, the app and the
- * HTTPS server. `done` settles after `signal` aborts and everything has stopped.
+ * map and its refresh, compiled rules, the relist loop, the providers, the app and the HTTPS
+ * server. What is served lives in one immutable snapshot (live-state.ts) that a config reload
+ * (config-reload.ts, on a change of the file or SIGHUP) or a resource-map refresh replaces whole.
+ * `done` settles after `signal` aborts and everything has stopped.
  */
+import { readFile } from 'node:fs/promises';
 import { ConfigError, formatProblem } from '../config/config-error.ts';
+import { contentHash } from '../config/config-watch.ts';
 import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
 import type { AdapterConfig } from '../config/types.ts';
 import { firstResourceMap, kubeClientFor, prometheusClientFor } from './clients.ts';
 import { createHealthSource } from './health.ts';
-import type { ApiGroup } from '../api/api-group.ts';
-import { createApp } from '../api/app.ts';
-import { resourceMetricsGroup } from '../api/resource-metrics.ts';
+import type { OperatorRoutes } from '../api/router.ts';
 import { startServer } from '../serve/serve.ts';
+import { serverOptions, untilAborted } from './server-options.ts';
 import { createRelister, sleep } from '../discovery/relister.ts';
 import { discoverResources } from '../kubernetes/discovery.ts';
-import { createNodeInformer, createRunningPodInformer } from '../kubernetes/metadata-informers.ts';
-import type { Logger } from '../log.ts';
 import type { Options } from '../cli/options.ts';
+import type { Logger } from '../log.ts';
 import { coalescedListing, coalescedQueries } from '../provider/coalesced.ts';
-import { createCustomProvider } from '../provider/custom.ts';
-import { createExternalProvider } from '../provider/external.ts';
-import { createResourceProvider } from '../provider/resource.ts';
-import { checkState, compileState, readConfig, type RulesState } from '../rules/rules-state.ts';
+import { checkState, compileState, readConfig } from '../rules/rules-state.ts';
+import { appBuilder, lazyInformers } from './app-for-state.ts';
+import { startConfigReload } from './config-reload.ts';
+import { createLiveState } from './live-state.ts';
+import { observeRelist } from './relist-observations.ts';
 import { startSecurity } from './security.ts';
+import { statusRoute } from './status-source.ts';
 import { explainOperatorRoutes } from './explain-wiring.ts';
 import { createRuleHealth } from '../explain/rule-health.ts';
-import { ruleSources } from '../explain/rule-ref.ts';
+import { followSources } from '../explain/rule-ref.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
 import { VERSION, goPlatform } from '../version.ts';
+
+/** The fallback re-read of --config, in case a change of its directory went unnoticed. */
+const CONFIG_CHECK_INTERVAL_MS = 5_000;
 
 export interface AdapterContext {
   readonly logger: Logger;
@@ -36,6 +43,8 @@ export interface AdapterContext {
   readonly shuttingDown: () => boolean;
   /** Extra option checks that need the config (max age vs relist interval). */
   readonly checkConfig: (config: AdapterConfig) => readonly string[];
+  /** Subscribes to explicit reload requests (SIGHUP). */
+  readonly onReloadRequest?: (listener: () => void) => void;
 }
 
 export interface RunningAdapter {
@@ -48,6 +57,9 @@ export const startAdapter = async (
   ctx: AdapterContext,
 ): Promise<RunningAdapter> => {
   const { logger, signal } = ctx;
+  // What the watcher compares with, read first: a change in between is then reloaded, not missed.
+  const loadedHash =
+    options.configFile === '' ? '' : contentHash(await readFile(options.configFile, 'utf8'));
   const loaded = await readConfig(options.configFile, options.rateIntervalMs);
   const stateOptions = { strictPromql: options.strictPromql };
   if (loaded.problems.length > 0) {
@@ -58,17 +70,14 @@ export const startAdapter = async (
   const configProblems = ctx.checkConfig(loaded.config);
   if (configProblems.length > 0) throw new Error(configProblems.join('; '));
   const kube = kubeClientFor(options);
-  let state: RulesState = compileState(loaded, await firstResourceMap(kube, ctx), stateOptions);
-  logger.info(
-    'config compiled',
-    { rules: state.rules.length, config: options.configFile || '<default>' },
-    4,
-  );
-  for (const w of state.warnings) logger.info('config warning', { problem: formatProblem(w) });
+  const first = compileState(loaded, await firstResourceMap(kube, ctx), stateOptions);
+  const source = options.configFile || '<built-in default config>';
+  logger.info('config compiled', { rules: first.rules.length, config: source }, 4);
+  for (const w of first.warnings) logger.info('config warning', { problem: formatProblem(w) });
 
   const metrics = createSelfMetrics({ processMetrics: true });
+  metrics.configReload(true, Date.now());
   const prometheus = prometheusClientFor(options, metrics, logger);
-
   const queries = coalescedQueries(prometheus, options.coalesceWindowMs, (shared) => {
     metrics.countCoalesced('query', shared);
   });
@@ -76,18 +85,17 @@ export const startAdapter = async (
     metrics.countCoalesced('list', shared);
   });
   // Per-rule health: metrics, the no-metric warning per relist, and `ruleHealth.snapshot()`.
-  const sources = ruleSources(loaded);
   const ruleHealth = createRuleHealth({
-    sources: () => sources,
-    rules: () => state.rules,
+    sources: followSources(() => live.current().loaded),
+    rules: () => live.current().state.rules,
     metrics: metrics.rules,
     logger,
     now: Date.now,
   });
-  const relisting = state.rules.length > 0;
+  const observations = observeRelist(prometheus, Date.now);
   const relister = createRelister({
-    client: prometheus,
-    rules: () => state.rules,
+    client: observations.client,
+    rules: () => live.current().state.rules,
     intervalMs: options.metricsRelistIntervalMs,
     maxAgeMs: options.metricsMaxAgeMs,
     concurrency: 4,
@@ -95,145 +103,122 @@ export const startAdapter = async (
     logger,
     observer: { ...metrics.relist, rules: ruleHealth.relisted },
   });
+  const informers = lazyInformers(kube, logger, signal);
+  const health = createHealthSource({
+    relist: () => relister.status(),
+    relistIntervalMs: options.metricsRelistIntervalMs,
+    shuttingDown: ctx.shuttingDown,
+    now: Date.now,
+    relisting: () => live.current().state.rules.length > 0,
+    extraReady: () => {
+      const i = informers.started();
+      if (i === undefined || !syncGatesReadiness) return {};
+      const synced = i.pods.hasSynced() && i.nodes.hasSynced();
+      return { 'informer-sync': synced ? undefined : 'caches not synced' };
+    },
+  });
+  const version = {
+    gitVersion: `v${VERSION}`,
+    platform: goPlatform(process.platform, process.arch),
+  };
+  const operatorRoutes: OperatorRoutes = {
+    '/status': statusRoute({
+      live: () => live.current(),
+      index: () => relister.current(),
+      relist: () => relister.status(),
+      outcome: (q) => observations.outcome(q),
+      lastReload: () => reloader.last(),
+      health,
+      backends: [options.prometheusUrl],
+      source,
+      version: version.gitVersion,
+      now: Date.now,
+    }),
+    ...(options.enableExplain
+      ? explainOperatorRoutes({
+          state: () => live.current().state,
+          loaded: () => live.current().loaded,
+          index: () => relister.current(),
+          prometheus,
+          listObjectNames: listNames,
+          caches: () => informers.started(),
+          maxAgeMs: options.metricsMaxAgeMs,
+          now: Date.now,
+          logger,
+        })
+      : {}),
+  };
+  const security = await startSecurity(options, ctx);
+  const build = appBuilder({
+    authorize: security.authorize,
+    health,
+    metricsText: metrics.text,
+    operatorRoutes,
+    now: () => new Date(),
+    version,
+    logger,
+    serverAddress: `:${options.securePort}`,
+    onRequest: (r) => {
+      metrics.countRequest(r.attributes?.apiGroup ?? '', r.code);
+    },
+    relister,
+    queries,
+    prometheus,
+    listObjectNames: listNames,
+    informers,
+    ruleObserver: ruleHealth.observer,
+  });
+  const live = createLiveState({ loaded, state: first }, build, Date.now);
+  // Informers the start needed gate readiness until synced; ones a reload starts do not (the pod
+  // would leave its endpoints, and every other API with it, for the sake of a new group).
+  const syncGatesReadiness = informers.started() !== undefined;
 
-  // --discovery-interval=0 (upstream's default) means: never refresh.
+  const reloader = startConfigReload({
+    file: options.configFile,
+    loadedHash,
+    intervalMs: CONFIG_CHECK_INTERVAL_MS,
+    signal,
+    ...(ctx.onReloadRequest ? { onReloadRequest: ctx.onReloadRequest } : {}),
+    live,
+    stateOptions,
+    checkConfig: ctx.checkConfig,
+    applied: () => {
+      relister.trigger();
+    },
+    record: metrics.configReload,
+    logger,
+    now: Date.now,
+  });
+
+  // --discovery-interval=0 (upstream's default) means: never refresh. The refreshed map is
+  // compiled with whatever config is current once it has arrived.
   const refreshResources = async (): Promise<void> => {
     while (!signal.aborted && options.discoveryIntervalMs > 0) {
       await sleep(options.discoveryIntervalMs, signal);
       if (signal.aborted) return;
       try {
-        state = compileState(loaded, (await discoverResources(kube, signal)).map, stateOptions);
-        logger.info('resource map refreshed', { resources: state.resources.all().length }, 4);
+        const map = (await discoverResources(kube, signal)).map;
+        const next = live.refresh(compileState(live.current().loaded, map, stateOptions));
+        logger.info('resource map refreshed', { resources: next.state.resources.all().length }, 4);
       } catch (err) {
         logger.error('resource map refresh failed; keeping the last good one', { err });
       }
     }
   };
 
-  const pods = state.resourceRules ? createRunningPodInformer(kube, logger) : undefined;
-  const nodes = state.resourceRules ? createNodeInformer(kube, logger) : undefined;
-  const extraGroups: ApiGroup[] = [];
-  if (pods && nodes) {
-    const resourceProvider = createResourceProvider({
-      pods,
-      nodes,
-      rules: () => {
-        if (!state.resourceRules) throw new Error('resourceRules vanished');
-        return state.resourceRules;
-      },
-      prometheus,
-      now: Date.now,
-      logger,
-    });
-    extraGroups.push(resourceMetricsGroup(resourceProvider, Date.now));
-  }
-  const hasKind = (kind: 'custom' | 'external') => state.rules.some((r) => r.kind === kind);
-  const security = await startSecurity(options, ctx);
-  const app = createApp({
-    authorize: security.authorize,
-    ...(hasKind('custom')
-      ? {
-          custom: createCustomProvider({
-            index: () => relister.current(),
-            resources: () => state.resources,
-            prometheus: queries,
-            listObjectNames: listNames,
-            now: Date.now,
-            logger,
-            observer: ruleHealth.observer,
-          }),
-        }
-      : {}),
-    ...(hasKind('external')
-      ? {
-          external: createExternalProvider({
-            index: () => relister.current(),
-            prometheus: queries,
-            now: Date.now,
-            logger,
-            observer: ruleHealth.observer,
-          }),
-        }
-      : {}),
-    extraGroups,
-    health: createHealthSource({
-      relist: () => relister.status(),
-      relistIntervalMs: options.metricsRelistIntervalMs,
-      shuttingDown: ctx.shuttingDown,
-      now: Date.now,
-      relisting,
-      extraReady: () =>
-        pods && nodes
-          ? {
-              'informer-sync':
-                pods.hasSynced() && nodes.hasSynced() ? undefined : 'caches not synced',
-            }
-          : {},
-    }),
-    metricsText: metrics.text,
-    operatorRoutes: {
-      ...(options.enableExplain
-        ? explainOperatorRoutes({
-            state: () => state,
-            loaded: () => loaded,
-            index: () => relister.current(),
-            prometheus,
-            listObjectNames: listNames,
-            ...(pods && nodes ? { pods, nodes } : {}),
-            maxAgeMs: options.metricsMaxAgeMs,
-            now: Date.now,
-            logger,
-          })
-        : {}),
-    },
-    now: () => new Date(),
-    version: { gitVersion: `v${VERSION}`, platform: goPlatform(process.platform, process.arch) },
-    logger,
-    serverAddress: `:${options.securePort}`,
-    onRequest: (r) => {
-      metrics.countRequest(r.attributes?.apiGroup ?? '', r.code);
-    },
-  });
-
-  const server = await startServer(app, {
-    bindAddress: options.bindAddress,
-    port: options.securePort,
-    certDir: options.certDir,
-    ...(options.tlsCertFile === ''
-      ? {}
-      : { certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile }),
-    tlsMinVersion: options.tlsMinVersion,
-    cipherSuites: options.tlsCipherSuites,
-    disableHttp2: options.disableHttp2,
-    ...(options.http2MaxStreamsPerConnection > 0
-      ? { http2MaxStreams: options.http2MaxStreamsPerConnection }
-      : {}),
-    sniCertKeys: options.tlsSniCertKeys,
+  const server = await startServer(live.app, {
+    ...serverOptions(options),
     identify: security.identify,
     logger,
   });
   logger.info('serving', { address: server.address, port: server.port });
 
-  const loops = [
-    relisting ? relister.run(signal) : Promise.resolve(),
-    refreshResources(),
-    pods ? pods.run(signal) : Promise.resolve(),
-    nodes ? nodes.run(signal) : Promise.resolve(),
-  ];
+  const loops = [relister.run(signal), refreshResources()];
   const done = (async () => {
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else
-        signal.addEventListener(
-          'abort',
-          () => {
-            resolve();
-          },
-          { once: true },
-        );
-    });
+    await untilAborted(signal);
     await server.close();
     await Promise.allSettled(loops);
+    await informers.stopped();
     await Promise.allSettled([prometheus.close(), kube.close(), security.close()]);
   })();
   return { port: server.port, done };

@@ -15,7 +15,7 @@ import { createLogger } from '../log.ts';
 import { compileState, readConfig } from '../rules/rules-state.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
 import { firstResourceMap, kubeClientFor, prometheusClientFor } from './clients.ts';
-import { explainDeps } from './explain-wiring.ts';
+import { explainDeps, type ResourceCaches } from './explain-wiring.ts';
 
 export const openExplainSession = async (options: ExplainOptions): Promise<ExplainSession> => {
   const logger = createLogger({ verbosity: options.verbosity });
@@ -50,8 +50,9 @@ export const openExplainSession = async (options: ExplainOptions): Promise<Expla
       logger,
     });
     await relister.runOnce(stop.signal);
-    const caches = async (path: string) => {
-      if (state.resourceRules === undefined || parseExplainPath(path).api !== 'resource') return {};
+    const caches = async (path: string): Promise<ResourceCaches | undefined> => {
+      if (state.resourceRules === undefined || parseExplainPath(path).api !== 'resource')
+        return undefined;
       const pods = createRunningPodInformer(kube, logger);
       const nodes = createNodeInformer(kube, logger);
       void pods.run(stop.signal);
@@ -61,6 +62,7 @@ export const openExplainSession = async (options: ExplainOptions): Promise<Expla
     };
     return {
       explain: async (path) => {
+        const running = await caches(path);
         const deps = explainDeps({
           state: () => state,
           loaded: () => loaded,
@@ -68,7 +70,7 @@ export const openExplainSession = async (options: ExplainOptions): Promise<Expla
           prometheus,
           listObjectNames: (info, ns, selector, signal) =>
             listObjectNames(kube, info, ns, selector, signal),
-          ...(await caches(path)),
+          caches: () => running,
           maxAgeMs: options.metricsMaxAgeMs,
           now: Date.now,
           logger,

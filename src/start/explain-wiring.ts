@@ -12,7 +12,7 @@ import { EXPLAIN_PATH, explainHandler } from '../explain/debug-route.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { MetricIndex } from '../discovery/metric-index.ts';
 import type { ExplainDeps, ExplainTaps, ListObjectNames } from '../explain/deps.ts';
-import { ruleSources, type RuleSources } from '../explain/rule-ref.ts';
+import { followSources } from '../explain/rule-ref.ts';
 import type { Informer } from '../kubernetes/informer.ts';
 import type { NodeMeta, PodMeta } from '../kubernetes/metadata-informers.ts';
 import type { Logger } from '../log.ts';
@@ -23,15 +23,19 @@ import { createResourceProvider } from '../provider/resource.ts';
 import type { RulesState } from '../rules/rules-state.ts';
 import { VERSION } from '../version.ts';
 
+export interface ResourceCaches {
+  readonly pods: Pick<Informer<PodMeta>, 'items' | 'get'>;
+  readonly nodes: Pick<Informer<NodeMeta>, 'items' | 'get'>;
+}
+
 export interface ExplainWiring {
   readonly state: () => RulesState;
   readonly loaded: () => LoadedConfig;
   readonly index: () => MetricIndex;
   readonly prometheus: Pick<PrometheusClient, 'query' | 'series'>;
   readonly listObjectNames: ListObjectNames;
-  /** The pod and node caches (only with `resourceRules`). */
-  readonly pods?: Pick<Informer<PodMeta>, 'items' | 'get'>;
-  readonly nodes?: Pick<Informer<NodeMeta>, 'items' | 'get'>;
+  /** The pod and node caches, once running (only with `resourceRules`). */
+  readonly caches?: () => ResourceCaches | undefined;
   /** `--metrics-max-age`: the series window of the rules that came close. */
   readonly maxAgeMs: number;
   readonly now: () => number;
@@ -40,10 +44,11 @@ export interface ExplainWiring {
 
 const groupsFor = (w: ExplainWiring, state: RulesState, taps: ExplainTaps): ApiGroup[] => {
   const { resourceRules } = state;
-  if (resourceRules === undefined || w.pods === undefined || w.nodes === undefined) return [];
+  const caches = w.caches?.();
+  if (resourceRules === undefined || caches === undefined) return [];
   const provider = createResourceProvider({
-    pods: w.pods,
-    nodes: w.nodes,
+    pods: caches.pods,
+    nodes: caches.nodes,
     rules: () => resourceRules,
     prometheus: taps.prometheus,
     now: taps.now,
@@ -77,14 +82,9 @@ const appOn = (w: ExplainWiring, taps: ExplainTaps) => {
 };
 
 export const explainDeps = (w: ExplainWiring): ExplainDeps => {
-  let cached: { loaded: LoadedConfig; sources: RuleSources } | undefined;
   return {
     state: w.state,
-    sources: () => {
-      const loaded = w.loaded();
-      if (cached?.loaded !== loaded) cached = { loaded, sources: ruleSources(loaded) };
-      return cached.sources;
-    },
+    sources: followSources(w.loaded),
     index: w.index,
     prometheus: w.prometheus,
     listObjectNames: w.listObjectNames,

@@ -89,3 +89,20 @@ describe('shutdown readiness check', () => {
     assert.deepEqual(s.liveChecks(), { 'metrics-relist': undefined });
   });
 });
+
+describe('relist checks follow the rules in use', () => {
+  it('appear and vanish as a reload adds or removes every rule', () => {
+    let rules = 0;
+    const s = createHealthSource({
+      relist: () => status({ lastRunAt: 0, lastSuccessAt: 0 }),
+      relistIntervalMs: 10_000,
+      now: () => 6,
+      relisting: () => rules > 0,
+    });
+    assert.ok(!('metrics-relist' in s.readyChecks()));
+    assert.deepEqual(s.liveChecks(), {});
+    rules = 2;
+    assert.equal(s.readyChecks()['metrics-relist'], 'first relist not done yet');
+    assert.ok('metrics-relist' in s.liveChecks());
+  });
+});

@@ -13,8 +13,8 @@ export interface HealthInputs {
   /** Extra readiness checks (e.g. watch caches synced): name → error or undefined. */
   readonly extraReady?: () => Readonly<Record<string, string | undefined>>;
   readonly now: () => number;
-  /** Whether a relist loop runs at all (no rules → no loop to watch). */
-  readonly relisting: boolean;
+  /** Whether there are rules to relist (no rules → no loop to watch); a reload may change it. */
+  readonly relisting: boolean | (() => boolean);
   /** Whether shutdown has begun (the first SIGTERM/SIGINT, see start/run.ts). */
   readonly shuttingDown?: () => boolean;
 }
@@ -43,16 +43,22 @@ const relistNotReady = (status: RelistStatus): string | undefined => {
   return `no relist has succeeded yet: all ${status.queries} series queries failed${cause}`;
 };
 
-export const createHealthSource = (inputs: HealthInputs): HealthSource => ({
+const healthSource = (inputs: HealthInputs, relisting: () => boolean): HealthSource => ({
   readyChecks: () => ({
-    ...(inputs.relisting ? { 'metrics-relist': relistNotReady(inputs.relist()) } : {}),
+    ...(relisting() ? { 'metrics-relist': relistNotReady(inputs.relist()) } : {}),
     ...(inputs.extraReady?.() ?? {}),
     shutdown: inputs.shuttingDown?.() === true ? 'process is shutting down' : undefined,
   }),
   liveChecks: () => {
-    if (!inputs.relisting) return {};
+    if (!relisting()) return {};
     const last = inputs.relist().lastRunAt;
     const stalled = last > 0 && inputs.now() - last > 3 * inputs.relistIntervalMs + 30_000;
     return { 'metrics-relist': stalled ? 'relist loop stalled' : undefined };
   },
 });
+
+export const createHealthSource = (inputs: HealthInputs): HealthSource => {
+  const relisting = () =>
+    typeof inputs.relisting === 'function' ? inputs.relisting() : inputs.relisting;
+  return healthSource(inputs, relisting);
+};

@@ -87,6 +87,7 @@ export const runServe = async (options: Options): Promise<void> => {
       signal,
       shuttingDown: notice.began,
       checkConfig: (config) => validateOptionsWithConfig(options, config),
+      onReloadRequest: (listener) => process.on('SIGHUP', listener),
     });
     await adapter.done;
     process.exit(0);

@@ -17,6 +17,7 @@ import {
   stepRunner,
   waitApiServicesAvailable,
 } from './local-cluster.ts';
+import { hpaWarningsSince, startReads } from './hpa-reads.ts';
 import { pollUntil } from '../support/poll.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 
@@ -128,29 +129,6 @@ const pdb = {
   kind: 'PodDisruptionBudget',
   metadata: { name: 'cm-adapter', namespace: 'prom' },
   spec: { minAvailable: 1, selector: { matchLabels: { app: 'cm-adapter' } } },
-};
-
-/** HPA-style reads every ~100 ms until stopped; counts reads and failures. */
-const startReads = () => {
-  const tally = { reads: 0, failures: [] as string[] };
-  let stop = false;
-  const loop = (async () => {
-    while (!stop) {
-      tally.reads++;
-      await kubectl('get', '--raw', METRIC).catch((err: unknown) => {
-        tally.failures.push(`${new Date().toISOString()} ${String(err)}`);
-      });
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return {
-    tally,
-    stop: async () => {
-      stop = true;
-      await loop;
-      return tally;
-    },
-  };
 };
 
 describe(
@@ -270,7 +248,7 @@ describe(
       8 * MIN,
       async (t) => {
         const since = new Date();
-        const reads = startReads();
+        const reads = startReads(kubectl, METRIC);
         const t0 = Date.now();
         await kubectl('-n', 'prom', 'rollout', 'restart', 'deployment/cm-adapter');
         await kubectl('-n', 'prom', 'rollout', 'status', 'deploy/cm-adapter', '--timeout=240s');
@@ -298,17 +276,7 @@ describe(
         await settled();
         await new Promise((r) => setTimeout(r, 5000));
         const tally = await reads.stop();
-        const events = await kubectl(
-          'get',
-          'events',
-          '--field-selector',
-          'involvedObject.kind=HorizontalPodAutoscaler,type=Warning',
-          '-o',
-          'jsonpath={range .items[*]}{.lastTimestamp} {.reason} {.message}{"\\n"}{end}',
-        );
-        const warnings = events
-          .split('\n')
-          .filter((l) => l !== '' && new Date(l.split(' ')[0] ?? '') >= since);
+        const warnings = await hpaWarningsSince(kubectl, since);
         t.diagnostic(
           `reads ${tally.reads}, failures ${tally.failures.length}; rollout ${rolloutSeconds}s, ` +
             `pod replaced in ${replaceSeconds}s; HPA warnings ${warnings.length}`,

@@ -89,7 +89,12 @@ subjects:
  * Service and APIServices exactly as docs/walkthrough.md does, plus the test's identities;
  * waits for the rollout. Returns the adapter's serving CA (PEM).
  */
-export const deployAdapter = async (
+/**
+ * What the walkthrough creates before its adapter Deployment: serving certificates (in
+ * `<dir>/walkthrough-certs`), namespace `prom`, the Prometheus ConfigMap, the RBAC and the serving
+ * Secret. Returns the serving CA (PEM).
+ */
+export const prepareWalkthrough = async (
   kubectl: Kubectl,
   repo: string,
   dir: string,
@@ -106,16 +111,34 @@ export const deployAdapter = async (
     `--from-file=serving.crt=${join(certs, 'serving.crt')}`,
     `--from-file=serving.key=${join(certs, 'serving.key')}`,
   );
-  await kubectl('apply', '-f', join(walk, 'prom-adapter.deployment.yaml'));
+  return readFile(join(certs, 'ca.crt'), 'utf8');
+};
+
+/** What the walkthrough creates after it: service `prom/prometheus` and the APIServices. */
+export const registerWalkthroughAdapter = async (
+  kubectl: Kubectl,
+  repo: string,
+  dir: string,
+  ca: string,
+): Promise<void> => {
   await kubectl('-n', 'prom', 'create', 'service', 'clusterip', 'prometheus', '--tcp=443:6443');
-  const ca = await readFile(join(certs, 'ca.crt'), 'utf8');
   const registration = join(dir, 'cm-registration.yaml');
-  const template = await readFile(join(walk, 'cm-registration.yaml'), 'utf8');
+  const template = await readFile(join(repo, 'deploy/walkthrough/cm-registration.yaml'), 'utf8');
   await writeFile(
     registration,
     template.replaceAll('CA_BUNDLE', Buffer.from(ca).toString('base64')),
   );
   await kubectl('apply', '-f', registration);
+};
+
+export const deployAdapter = async (
+  kubectl: Kubectl,
+  repo: string,
+  dir: string,
+): Promise<string> => {
+  const ca = await prepareWalkthrough(kubectl, repo, dir);
+  await kubectl('apply', '-f', join(repo, 'deploy/walkthrough/prom-adapter.deployment.yaml'));
+  await registerWalkthroughAdapter(kubectl, repo, dir, ca);
   const fixtures = join(dir, 'security-fixtures.yaml');
   await writeFile(fixtures, FIXTURES);
   await kubectl('apply', '-f', fixtures);

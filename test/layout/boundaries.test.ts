@@ -38,6 +38,8 @@ describe('folder fences', () => {
     ['serve/ never knows where metrics come from', 'src/serve/x.ts', '../provider/custom.ts', true],
     ['naming/ is pure', 'src/naming/x.ts', '../prometheus/types.ts', true],
     ['config/ comes first', 'src/config/x.ts', '../kubernetes/client.ts', true],
+    ['status/ is pure rendering', 'src/status/x.ts', '../discovery/relister.ts', true],
+    ['status/ knows nothing of the api', 'src/status/x.ts', '../api/router.ts', true],
     ['lib/ imports nothing outside lib/', 'src/lib/re2/x.ts', '../../log.ts', true],
     [
       'lib/ imports another library by its entry only',

@@ -131,8 +131,13 @@ export const explainFixture = (o: FixtureOptions = {}) => {
     listObjectNames: () => Promise.resolve(o.names ?? ['a', 'b']),
     ...(o.resourceRules === true
       ? {
-          pods: { items: () => pods, get: (key) => pods.find((p) => `default/${p.name}` === key) },
-          nodes: { items: () => nodes, get: (key) => nodes.find((n) => n.name === key) },
+          caches: () => ({
+            pods: {
+              items: () => pods,
+              get: (key: string) => pods.find((p) => `default/${p.name}` === key),
+            },
+            nodes: { items: () => nodes, get: (key: string) => nodes.find((n) => n.name === key) },
+          }),
         }
       : {}),
     maxAgeMs: 600_000,

@@ -8,7 +8,13 @@ import type { KeyLookup, PodFacts } from './env.ts';
 import type { ImageHosts } from './images.ts';
 import { netnsName, setUpPodNetwork, tearDownPodNetwork, type IpPool } from './pod-network.ts';
 import { computePodStatus, type ContainerRuntime } from './pod-status.ts';
-import { prepareVolumes, VolumeError, type VolumeData } from './volumes.ts';
+import { prepareVolumes, refreshVolumes, VolumeError, type VolumeData } from './volumes.ts';
+
+/**
+ * How often a running pod's ConfigMap and Secret volumes are brought up to date. The kubelet takes
+ * a minute or so (sync period plus cache TTL); this agent is quicker so that tests stay short.
+ */
+const VOLUME_SYNC_MS = 5_000;
 
 /** What every pod worker shares: node facts, API access and the IP pool. */
 export interface NodeContext {
@@ -44,6 +50,11 @@ export class PodWorker {
   #torn = false;
   #lastStatus = '';
   #pushQueued = false;
+  /** Payload hash per file volume, as last written. */
+  readonly #volumeHashes = new Map<string, string>();
+  #volumeSync: NodeJS.Timeout | undefined;
+  #volumeSyncs = 0;
+  #volumeSyncing = false;
 
   constructor(pod: Pod, ctx: NodeContext) {
     this.#pod = pod;
@@ -133,12 +144,43 @@ export class PodWorker {
     );
     for (const r of this.#runners) await r.start();
     this.#schedulePush();
+    this.#volumeSync = setInterval(() => void this.#syncVolumes(), VOLUME_SYNC_MS);
+    this.#volumeSync.unref();
+  }
+
+  /** One periodic update of the ConfigMap and Secret volumes (errors are logged, retried next time). */
+  async #syncVolumes(): Promise<void> {
+    if (this.#stopping || this.#volumeSyncing) return;
+    this.#volumeSyncing = true;
+    try {
+      const updated = await refreshVolumes(
+        {
+          pod: this.#pod,
+          facts: this.#facts(),
+          podDir: this.#dir(),
+          data: this.#ctx.volumeData,
+        },
+        this.#volumeHashes,
+        ++this.#volumeSyncs,
+      );
+      if (updated.length > 0) this.#log.info('volumes updated', { volumes: updated }, 1);
+    } catch (err) {
+      this.#log.info('volume update failed', { err: (err as Error).message }, 1);
+    } finally {
+      this.#volumeSyncing = false;
+    }
   }
 
   async #volumes(): Promise<Map<string, string> | undefined> {
     for (let attempt = 0; !this.#stopping; attempt++) {
       try {
-        return await prepareVolumes(this.#pod, this.#facts(), this.#dir(), this.#ctx.volumeData);
+        return await prepareVolumes(
+          this.#pod,
+          this.#facts(),
+          this.#dir(),
+          this.#ctx.volumeData,
+          this.#volumeHashes,
+        );
       } catch (err) {
         const message =
           err instanceof VolumeError
@@ -209,6 +251,7 @@ export class PodWorker {
   /** Stops every container (SIGTERM, grace, SIGKILL), removes the network namespace and the pod directory. */
   async stop(graceSeconds: number): Promise<void> {
     this.#stopping = true;
+    clearInterval(this.#volumeSync);
     await Promise.all(this.#runners.map((r) => r.stop(graceSeconds)));
     this.#torn = true;
     await tearDownPodNetwork(this.#ctx.bridge, this.#pod.metadata?.uid ?? '');

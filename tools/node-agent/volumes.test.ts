@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -7,6 +7,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import {
   prepareVolumes,
   projectKeys,
+  refreshVolumes,
   VolumeError,
   volumeFiles,
   type VolumeData,
@@ -108,4 +109,52 @@ test('missing objects are VolumeErrors unless optional; unsupported kinds are re
     volumeFiles(pod, facts, { name: 'x', nfs: { server: 's', path: '/' } }, data),
     /only emptyDir/,
   );
+});
+
+test('file volumes use the atomic layout; a changed ConfigMap swaps ..data, nothing else moves', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vol-'));
+  try {
+    const config: Record<string, string> = { 'prometheus.yml': 'global: {}', old: 'x' };
+    const live: VolumeData = {
+      ...data,
+      configMap: (_ns, name) =>
+        name === 'prometheus' ? Promise.resolve({ ...config }) : data.configMap(_ns, name),
+    };
+    const hashes = new Map<string, string>();
+    const dirs = await prepareVolumes(pod, facts, dir, live, hashes);
+    const cfg = dirs.get('cfg')!;
+    assert.equal(await readlink(join(cfg, 'prometheus.yml')), '..data/prometheus.yml');
+    const first = await readlink(join(cfg, '..data'));
+    assert.match(first, /^\.\.\d{4}_\d\d_\d\d_/);
+    assert.deepEqual([...hashes.keys()].sort(), ['api', 'certs', 'cfg']);
+
+    assert.deepEqual(
+      await refreshVolumes({ pod, facts, podDir: dir, data: live }, hashes, 1),
+      [],
+      'nothing changed',
+    );
+    assert.equal(await readlink(join(cfg, '..data')), first);
+
+    config['prometheus.yml'] = 'global: {scrape_interval: 1s}';
+    delete config['old'];
+    config['new'] = 'y';
+    assert.deepEqual(await refreshVolumes({ pod, facts, podDir: dir, data: live }, hashes, 2), [
+      'cfg',
+    ]);
+    const second = await readlink(join(cfg, '..data'));
+    assert.notEqual(second, first);
+    assert.equal(
+      await readFile(join(cfg, 'prometheus.yml'), 'utf8'),
+      'global: {scrape_interval: 1s}',
+    );
+    assert.equal(await readFile(join(cfg, 'new'), 'utf8'), 'y');
+    assert.ok((await lstat(join(cfg, 'prometheus.yml'))).isSymbolicLink());
+    assert.deepEqual(
+      (await readdir(cfg)).sort(),
+      ['..data', second, 'new', 'prometheus.yml'].sort(),
+      'old version and removed key gone',
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -1,5 +1,6 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, normalize } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { payloadHash, writeAtomic, type PayloadFile } from './atomic-writer.ts';
+import { join } from 'node:path';
 import type {
   KeyToPath,
   Pod,
@@ -25,11 +26,7 @@ export class VolumeError extends Error {
   }
 }
 
-interface FileSpec {
-  readonly path: string;
-  readonly content: string;
-  readonly mode: number;
-}
+type FileSpec = PayloadFile;
 
 /** Files a set of key→value data gives: every key, or only `items` (each key must exist unless optional). */
 export const projectKeys = (
@@ -132,29 +129,18 @@ export const volumeFiles = async (
   );
 };
 
-/** Writes a volume's files under `dir` (paths may not escape it). */
-export const writeVolume = async (dir: string, files: readonly FileSpec[]): Promise<void> => {
-  await mkdir(dir, { recursive: true });
-  for (const f of files) {
-    const rel = normalize(f.path);
-    if (rel.startsWith('..') || rel.startsWith('/'))
-      throw new VolumeError(`invalid volume path ${f.path}`);
-    const target = join(dir, rel);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, f.content);
-    await chmod(target, f.mode);
-  }
-};
-
 /**
  * Prepares every volume of the pod under `podDir/volumes/<name>` (hostPath volumes point at the host
- * path itself) and returns name → host directory.
+ * path itself) and returns name → host directory. Volumes made of files are written as the
+ * kubelet's atomic writer does (atomic-writer.ts); `hashes` receives each one's payload hash, for
+ * `refreshVolumes`.
  */
 export const prepareVolumes = async (
   pod: Pod,
   facts: PodFacts,
   podDir: string,
   data: VolumeData,
+  hashes: Map<string, string> = new Map(),
 ): Promise<Map<string, string>> => {
   const dirs = new Map<string, string>();
   for (const v of pod.spec?.volumes ?? []) {
@@ -164,8 +150,43 @@ export const prepareVolumes = async (
     }
     const dir = join(podDir, 'volumes', v.name);
     const files = await volumeFiles(pod, facts, v, data);
-    await writeVolume(dir, files ?? []);
+    if (files === undefined) await mkdir(dir, { recursive: true });
+    else {
+      await writeAtomic(dir, files, 0, invalidPath);
+      hashes.set(v.name, payloadHash(files));
+    }
     dirs.set(v.name, dir);
   }
   return dirs;
+};
+
+const invalidPath = (path: string) => new VolumeError(`invalid volume path ${path}`);
+
+/**
+ * Brings the pod's ConfigMap and Secret volumes up to date, as the kubelet's periodic sync does:
+ * a volume whose payload changed (its hash differs from `hashes`) gets the new version by an
+ * atomic `..data` swap. Projected volumes (tokens) are left alone. Returns the names updated.
+ */
+export const refreshVolumes = async (
+  of: {
+    readonly pod: Pod;
+    readonly facts: PodFacts;
+    readonly podDir: string;
+    readonly data: VolumeData;
+  },
+  hashes: Map<string, string>,
+  seq: number,
+): Promise<string[]> => {
+  const { pod, facts, podDir, data } = of;
+  const updated: string[] = [];
+  for (const v of pod.spec?.volumes ?? []) {
+    if (!v.configMap && !v.secret) continue;
+    const files = (await volumeFiles(pod, facts, v, data)) ?? [];
+    const hash = payloadHash(files);
+    if (hashes.get(v.name) === hash) continue;
+    await writeAtomic(join(podDir, 'volumes', v.name), files, seq, invalidPath);
+    hashes.set(v.name, hash);
+    updated.push(v.name);
+  }
+  return updated;
 };

@@ -22,6 +22,7 @@ export interface RuleHealthEntry {
   readonly path: string;
   /** `file:line` of the rule. */
   readonly at: string;
+  readonly seriesQuery: string;
   readonly seriesFound: number;
   readonly metricsProduced: number;
   /** The last series-query or request-query error, until the next success. */
@@ -79,6 +80,7 @@ export const createRuleHealth = (deps: RuleHealthDeps): RuleHealth => {
       name: ref.name,
       path: ref.path,
       at: whereOf(ref),
+      seriesQuery: r.rule.seriesQuery,
       seriesFound: r.outcome.ok ? r.outcome.series.length : 0,
       metricsProduced: produced,
       lastError: r.outcome.ok ? undefined : r.outcome.error,

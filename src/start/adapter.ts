@@ -24,7 +24,6 @@ import { checkState, compileState, readConfig } from '../rules/rules-state.ts';
 import { appBuilder, lazyInformers } from './app-for-state.ts';
 import { startConfigReload } from './config-reload.ts';
 import { createLiveState } from './live-state.ts';
-import { observeRelist } from './relist-observations.ts';
 import { startSecurity } from './security.ts';
 import { statusRoute } from './status-source.ts';
 import { explainOperatorRoutes } from './explain-wiring.ts';
@@ -92,9 +91,8 @@ export const startAdapter = async (
     logger,
     now: Date.now,
   });
-  const observations = observeRelist(prometheus, Date.now);
   const relister = createRelister({
-    client: observations.client,
+    client: prometheus,
     rules: () => live.current().state.rules,
     intervalMs: options.metricsRelistIntervalMs,
     maxAgeMs: options.metricsMaxAgeMs,
@@ -126,7 +124,7 @@ export const startAdapter = async (
       live: () => live.current(),
       index: () => relister.current(),
       relist: () => relister.status(),
-      outcome: (q) => observations.outcome(q),
+      rules: () => ruleHealth.snapshot(),
       lastReload: () => reloader.last(),
       health,
       backends: [options.prometheusUrl],

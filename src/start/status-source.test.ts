@@ -6,7 +6,10 @@ import type { RelistStatus } from '../discovery/relister.ts';
 import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
 import { compileState } from '../rules/rules-state.ts';
 import { createLiveState } from './live-state.ts';
-import type { QueryOutcome } from './relist-observations.ts';
+import { createRuleHealth } from '../explain/rule-health.ts';
+import { ruleSources } from '../explain/rule-ref.ts';
+import { silentLogger } from '../log.ts';
+import { createSelfMetrics } from '../self-metrics.ts';
 import { gatherStatus } from './status-source.ts';
 
 const CONFIG = `rules:
@@ -40,17 +43,37 @@ describe('gatherStatus', () => {
     () => 1,
   );
   const series = (name: string) => [{ name, labels: { pod: 'p', namespace: 'n' } }];
-  const [a, b, c] = state.rules;
+  const [a, b, c, d] = state.rules;
   const index = buildIndex(
     [contributionOf(a!, series('a')), contributionOf(b!, []), contributionOf(c!, series('c'))],
     5,
   );
-  const outcomes: Record<string, QueryOutcome> = {
-    'a{pod!=""}': { ok: true, series: 1, at: 5 },
-    'b{pod!=""}': { ok: true, series: 0, at: 5 },
-    'c{pod!=""}': { ok: true, series: 1, at: 5 },
-    'd{pod!=""}': { ok: false, error: 'bad_data: parse error', at: 5 },
-  };
+  // Rule health as the relister feeds it after a run: a, b, c answered, d failed, e not yet run.
+  const health = createRuleHealth({
+    sources: () => ruleSources(loaded),
+    rules: () => state.rules,
+    metrics: createSelfMetrics({ processMetrics: false }).rules,
+    logger: silentLogger(),
+    now: () => 5,
+  });
+  health.relisted([
+    {
+      rule: a!,
+      outcome: { ok: true, series: series('a') },
+      contribution: contributionOf(a!, series('a')),
+    },
+    { rule: b!, outcome: { ok: true, series: [] }, contribution: contributionOf(b!, []) },
+    {
+      rule: c!,
+      outcome: { ok: true, series: series('c') },
+      contribution: contributionOf(c!, series('c')),
+    },
+    {
+      rule: d!,
+      outcome: { ok: false, error: 'bad_data: parse error' },
+      contribution: contributionOf(d!, []),
+    },
+  ]);
   const relist: RelistStatus = {
     lastRunAt: 5,
     lastSuccessAt: 5,
@@ -62,7 +85,7 @@ describe('gatherStatus', () => {
     live: () => live.current(),
     index: () => index,
     relist: () => relist,
-    outcome: (q) => outcomes[q],
+    rules: () => health.snapshot(),
     lastReload: () => undefined,
     health: {
       readyChecks: () => ({ 'metrics-relist': undefined, shutdown: 'going' }),
@@ -74,17 +97,24 @@ describe('gatherStatus', () => {
     now: () => 9,
   });
 
+  // Metrics produced count (resource, metric) pairs: `a` is served for pods and namespaces.
   const cases: readonly [number, string, number | undefined, number, string | undefined][] = [
-    [0, '/etc/adapter/config.yaml:2', 1, 1, undefined],
-    [1, '/etc/adapter/config.yaml:5', 0, 0, 'the series query found no series'],
+    [0, '/etc/adapter/config.yaml:2', 1, 2, undefined],
+    [
+      1,
+      '/etc/adapter/config.yaml:5',
+      0,
+      0,
+      'seriesQuery "b{pod!=\\"\\"}" found no series in the last relist window (--metrics-max-age)',
+    ],
     [
       2,
       '/etc/adapter/config.yaml:8',
       1,
       0,
-      '1 series found but none became a metric (check name.matches, seriesFilters and resources)',
+      '1 of 1 series did not match name.matches "^nomatch$", e.g. c',
     ],
-    [3, '/etc/adapter/config.yaml:12', undefined, 0, 'series query failed: bad_data: parse error'],
+    [3, '/etc/adapter/config.yaml:12', 0, 0, 'bad_data: parse error'],
     [4, '/etc/adapter/config.yaml:15', undefined, 0, undefined],
   ];
   for (const [i, location, found, produced, error] of cases) {

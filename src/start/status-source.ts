@@ -1,26 +1,26 @@
 /**
  * Gathers the status page's snapshot (src/status/) from the running adapter: the live config and
- * rules, the relist status and each series query's last outcome, the metric index, the last
+ * rules, the relist status, per-rule health (explain/rule-health.ts), the metric index, the last
  * reload, the readiness checks. Per rule: where it is written, the series its query found, the
- * metrics it produces, and why it produces none.
+ * metrics it produces, and why it produces none (explain's reasons).
  */
 import { headerValue } from '../api/http-types.ts';
 import type { HealthSource } from '../api/provider.ts';
 import type { OperatorRoutes } from '../api/router.ts';
 import type { MetricIndex } from '../discovery/metric-index.ts';
 import type { RelistStatus } from '../discovery/relister.ts';
-import type { CompiledRule } from '../rules/compiled-rule.ts';
+import type { RuleHealthEntry, RuleHealthSnapshot } from '../explain/rule-health.ts';
 import type { BackendView, RuleView, StatusSnapshot } from '../status/status-snapshot.ts';
 import { statusAnswer, wantsJson } from '../status/status-reply.ts';
 import type { ReloadResult } from './config-reload.ts';
 import type { LiveSnapshot } from './live-state.ts';
-import type { QueryOutcome } from './relist-observations.ts';
 
 export interface StatusInputs {
   readonly live: () => LiveSnapshot;
   readonly index: () => MetricIndex;
   readonly relist: () => RelistStatus;
-  readonly outcome: (seriesQuery: string) => QueryOutcome | undefined;
+  /** Per-rule health as of the last relist (explain/rule-health.ts). */
+  readonly rules: () => RuleHealthSnapshot;
   readonly lastReload: () => ReloadResult | undefined;
   readonly health: HealthSource;
   /** Prometheus base URLs as configured. */
@@ -30,23 +30,11 @@ export interface StatusInputs {
   readonly now: () => number;
 }
 
-/** Metric names per rule, from the index (a later rule may take over a name: it counts there). */
-const metricsByRule = (index: MetricIndex): Map<CompiledRule, Set<string>> => {
-  const byRule = new Map<CompiledRule, Set<string>>();
-  for (const e of [...index.listCustom(), ...index.listExternal()]) {
-    const names = byRule.get(e.rule) ?? new Set<string>();
-    names.add(e.metric);
-    byRule.set(e.rule, names);
-  }
-  return byRule;
-};
-
-/** Why a rule serves nothing, or undefined while it is fine (or not yet relisted). */
-const ruleError = (outcome: QueryOutcome | undefined, metrics: number): string | undefined => {
-  if (outcome === undefined || metrics > 0) return undefined;
-  if (!outcome.ok) return `series query failed: ${outcome.error}`;
-  if (outcome.series === 0) return 'the series query found no series';
-  return `${outcome.series} series found but none became a metric (check name.matches, seriesFilters and resources)`;
+/** Why a rule serves nothing (explain's reasons), or its last error; undefined while fine. */
+const ruleError = (entry: RuleHealthEntry | undefined): string | undefined => {
+  if (entry === undefined) return undefined;
+  if (entry.lastError !== undefined) return entry.lastError;
+  return entry.reasons.length === 0 ? undefined : entry.reasons.map((r) => r.message).join('; ');
 };
 
 /** The URL without credentials. */
@@ -72,34 +60,36 @@ const backendView = (url: string, s: RelistStatus): BackendView => {
   return { ...base, healthy: false, detail: `${n}: ${s.lastError ?? 'unknown error'}` };
 };
 
-const ruleViews = (inputs: StatusInputs, live: LiveSnapshot, index: MetricIndex): RuleView[] => {
-  const produced = metricsByRule(index);
-  return live.state.rules.map((rule, i) => {
+/** Per rule: where it is written, and its health as of the last relist (matched by config path). */
+const ruleViews = (live: LiveSnapshot, health: RuleHealthSnapshot): RuleView[] =>
+  live.state.rules.map((rule, i) => {
     const at = live.loaded.problemAt(rule.path, '');
-    const outcome = inputs.outcome(rule.seriesQuery);
-    const metrics = produced.get(rule)?.size ?? 0;
-    const error = ruleError(outcome, metrics);
+    const entry = health.rules.find((e) => e.index === i && e.path === rule.path);
+    const error = ruleError(entry);
     return {
       index: i,
       kind: rule.kind,
       name: rule.path,
       location: `${at.file}:${at.line}`,
       seriesQuery: rule.seriesQuery,
-      seriesFound: outcome?.ok === true ? outcome.series : undefined,
-      metricsProduced: metrics,
+      seriesFound: entry?.seriesFound,
+      metricsProduced: entry?.metricsProduced ?? 0,
       ...(error === undefined ? {} : { error }),
     };
   });
+
+/** Series found by the last relist, each seriesQuery counted once. */
+const seriesFound = (health: RuleHealthSnapshot): number => {
+  const byQuery = new Map<string, number>();
+  for (const e of health.rules) byQuery.set(e.seriesQuery, e.seriesFound);
+  return [...byQuery.values()].reduce((sum, n) => sum + n, 0);
 };
 
 export const gatherStatus = (inputs: StatusInputs): StatusSnapshot => {
   const live = inputs.live();
   const index = inputs.index();
   const relist = inputs.relist();
-  const queries = [...new Set(live.state.rules.map((r) => r.seriesQuery))];
-  const series = queries
-    .map((q) => inputs.outcome(q))
-    .reduce((sum, o) => sum + (o?.ok === true ? o.series : 0), 0);
+  const health = inputs.rules();
   return {
     generatedAt: inputs.now(),
     version: inputs.version,
@@ -110,9 +100,9 @@ export const gatherStatus = (inputs: StatusInputs): StatusSnapshot => {
       lastReload: inputs.lastReload(),
       warnings: live.state.warnings,
     },
-    rules: ruleViews(inputs, live, index),
+    rules: ruleViews(live, health),
     counts: {
-      series,
+      series: seriesFound(health),
       customMetrics: index.listCustom().length,
       externalMetrics: index.listExternal().length,
     },

@@ -30,7 +30,7 @@ describe('hostile requests through the real app (issue 14)', () => {
         codes.set(res.status, (codes.get(res.status) ?? 0) + 1);
         if (p.prometheus.queries.length > 0) queried++;
       }),
-      fcParams(20_000),
+      fcParams(30_000),
     );
     // The generator reaches the metric handlers, not only the 404 fallback.
     process.stdout.write(

@@ -197,7 +197,10 @@ const objectMutation: fc.Arbitrary<ObjectMutation> = fc
 
 const mutatedObjectText = fc
   .tuple(fc.constantFrom(...SEEDS), fc.array(objectMutation, { minLength: 1, maxLength: 4 }))
-  .map(([seed, ms]) => stringify(ms.reduce<Json>((o, m) => m(o), parse(seed) as Json)));
+  .map(([seed, ms]) => {
+    const start: Json = parse(seed) as Json;
+    return stringify(ms.reduce((o, m) => m(o), start));
+  });
 
 // ── the property ──────────────────────────────────────────────────────────────────────────────
 

@@ -119,6 +119,7 @@ export const startAdapter = async (
   const security = await startSecurity(options, ctx);
   const app = createApp({
     authorize: security.authorize,
+    impersonate: security.impersonate,
     ...(hasKind('custom')
       ? {
           custom: createCustomProvider({

@@ -7,24 +7,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { request } from 'node:https';
 import { createApp } from '../api/app.ts';
 import type { CustomMetricsProvider, CustomMetricValue } from '../api/provider.ts';
-import { createKubeClient, type KubeClient } from '../kubernetes/client.ts';
-import { createReviewClient } from '../kubernetes/reviews.ts';
 import { silentLogger } from '../log.ts';
-import { startServer, type RunningServer } from '../serve/serve.ts';
-import { issue, issueCa, type TestCert } from '../../test/support/pki.ts';
-import { createAuthenticator } from './authenticate.ts';
-import { EMPTY_AUTHN_CONFIG } from './authn-config.ts';
-import { createAuthorizer } from './authorize.ts';
+import { issue, issueCa } from '../../test/support/pki.ts';
+import {
+  startReviewStack,
+  type ReviewSpec,
+  type ReviewStack,
+} from '../../test/support/review-stack.ts';
 import { impersonateWith } from './impersonation.ts';
-import { authorizeWith, identifyWith } from './serving-hooks.ts';
-import { createTokenAuthenticator } from './token.ts';
+import { authorizeWith } from './serving-hooks.ts';
 
 type Body = Record<string, unknown>;
 interface Review {
@@ -55,9 +49,10 @@ const allowed = (r: Review): boolean => {
   return r.user === 'bob' && MAY_IMPERSONATE.has(key);
 };
 
-const fakeApiserver = async (serving: TestCert) => {
+/** The fake kube-apiserver's answers, recording the SubjectAccessReviews. */
+const reviewsAnswered = () => {
   const reviews: Review[] = [];
-  const reply = (spec: Body, path: string): unknown => {
+  const reply = (spec: ReviewSpec, path: string): unknown => {
     if (path.endsWith('/tokenreviews')) {
       const ok = spec['token'] === 'bob-token';
       return {
@@ -66,23 +61,10 @@ const fakeApiserver = async (serving: TestCert) => {
     }
     const review = spec as Review;
     reviews.push(review);
-    return {
-      status: allowed(review)
-        ? { allowed: true }
-        : { allowed: false, reason: 'no RBAC policy matched' },
-    };
+    const reason = allowed(review) ? {} : { reason: 'no RBAC policy matched' };
+    return { status: { allowed: allowed(review), ...reason } };
   };
-  const server: Server = createServer({ cert: serving.pem, key: serving.keyPem }, (req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      const body = JSON.parse(text) as { spec: Body };
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(reply(body.spec, req.url ?? '')));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, reviews, port: (server.address() as AddressInfo).port };
+  return { reviews, reply };
 };
 
 const VALUE: CustomMetricValue = {
@@ -97,7 +79,7 @@ const provider: CustomMetricsProvider = {
   getBySelector: () => Promise.resolve([VALUE]),
 };
 
-const get = (
+const getJson = (
   port: number,
   path: string,
   headers: Record<string, string | string[]>,
@@ -118,10 +100,8 @@ const get = (
   });
 
 describe('Impersonate-* headers sent directly (k8s.io/apiserver WithImpersonation)', () => {
-  let api: Awaited<ReturnType<typeof fakeApiserver>>;
-  let kube: KubeClient;
-  let server: RunningServer;
-  let certDir: string;
+  const api = reviewsAnswered();
+  let stack: ReviewStack;
   let caseNo = 0;
   /** A distinct pod per request, so no answer comes from the review caches. */
   const path = () =>
@@ -130,57 +110,39 @@ describe('Impersonate-* headers sent directly (k8s.io/apiserver WithImpersonatio
   /** The review for the metric request itself (the last non-impersonate one). */
   const metricReview = () =>
     api.reviews.filter((r) => r.resourceAttributes?.['verb'] === 'get').at(-1);
+  const get = (p: string, headers: Record<string, string | string[]>) =>
+    getJson(stack.server.port, p, headers);
 
   before(async () => {
-    const apiCa = await issueCa('api-ca');
-    const serving = await issue({ cn: 'kube-apiserver', issuer: apiCa, ips: ['127.0.0.1'] });
-    api = await fakeApiserver(serving);
-    kube = createKubeClient(
-      { server: new URL(`https://127.0.0.1:${api.port}`), ca: apiCa.pem },
-      { qps: -1 },
-    );
-    const reviews = createReviewClient(kube);
-    const log = silentLogger();
-    const authorize = createAuthorizer({ review: reviews.subjectAccessReview, log });
-    const app = createApp({
-      custom: provider,
-      health: { readyChecks: () => ({}), liveChecks: () => ({}) },
-      authorize: authorizeWith(authorize),
-      impersonate: impersonateWith(authorize),
-      now: () => new Date(),
-      version: { gitVersion: 'v0.0.0-test' },
-      logger: log,
-    });
-    const authenticate = createAuthenticator({
-      config: () => EMPTY_AUTHN_CONFIG,
-      token: createTokenAuthenticator({ review: reviews.tokenReview, log }),
-    });
-    certDir = await mkdtemp(join(tmpdir(), 'impersonation-'));
-    server = await startServer(app, {
-      bindAddress: '127.0.0.1',
-      port: 0,
-      certDir,
-      identify: identifyWith(authenticate),
-      logger: log,
-      drainTimeoutMs: 1000,
+    const ca = await issueCa('api-ca');
+    const serving = await issue({ cn: 'kube-apiserver', issuer: ca, ips: ['127.0.0.1'] });
+    stack = await startReviewStack({
+      serving,
+      ca,
+      reply: api.reply,
+      app: (authorize) =>
+        createApp({
+          custom: provider,
+          health: { readyChecks: () => ({}), liveChecks: () => ({}) },
+          authorize: authorizeWith(authorize),
+          impersonate: impersonateWith(authorize),
+          now: () => new Date(),
+          version: { gitVersion: 'v0.0.0-test' },
+          logger: silentLogger(),
+        }),
     });
   });
 
-  after(async () => {
-    await server.close();
-    await kube.close();
-    await new Promise((resolve) => api.server.close(resolve));
-    await rm(certDir, { recursive: true, force: true });
-  });
+  after(() => stack.close());
 
   it('without the headers the caller is itself', async () => {
-    const res = await get(server.port, path(), bob);
+    const res = await get(path(), bob);
     assert.equal(res.status, 200);
     assert.equal(metricReview()?.user, 'bob');
   });
 
   it('an allowed Impersonate-User: the request is authorized as that user', async () => {
-    const res = await get(server.port, path(), { ...bob, 'Impersonate-User': 'carol' });
+    const res = await get(path(), { ...bob, 'Impersonate-User': 'carol' });
     assert.equal(res.status, 200);
     const impersonation = api.reviews.find((r) => r.resourceAttributes?.['name'] === 'carol');
     assert.deepEqual(impersonation, {
@@ -195,7 +157,7 @@ describe('Impersonate-* headers sent directly (k8s.io/apiserver WithImpersonatio
   });
 
   it('a user the caller may not impersonate: 403 naming the impersonation, as upstream words it', async () => {
-    const res = await get(server.port, path(), { ...bob, 'Impersonate-User': 'mallory' });
+    const res = await get(path(), { ...bob, 'Impersonate-User': 'mallory' });
     assert.equal(res.status, 403);
     assert.equal(
       res.body['message'],
@@ -205,7 +167,7 @@ describe('Impersonate-* headers sent directly (k8s.io/apiserver WithImpersonatio
   });
 
   it('every group, extra value and the UID must be allowed too; the first refusal answers', async () => {
-    const denied = await get(server.port, path(), {
+    const denied = await get(path(), {
       ...bob,
       'Impersonate-User': 'carol',
       'Impersonate-Group': ['viewers', 'admins'],
@@ -215,7 +177,7 @@ describe('Impersonate-* headers sent directly (k8s.io/apiserver WithImpersonatio
       String(denied.body['message']),
       /^groups "admins" is forbidden: User "bob" cannot impersonate resource "groups"/,
     );
-    const extra = await get(server.port, path(), {
+    const extra = await get(path(), {
       ...bob,
       'Impersonate-User': 'carol',
       'Impersonate-Extra-Scopes': 'write',
@@ -225,7 +187,7 @@ describe('Impersonate-* headers sent directly (k8s.io/apiserver WithImpersonatio
       extra.body['message'],
       'userextras.authentication.k8s.io "write" is forbidden: User "bob" cannot impersonate resource "userextras/scopes" in API group "authentication.k8s.io" at the cluster scope: no RBAC policy matched',
     );
-    const ok = await get(server.port, path(), {
+    const ok = await get(path(), {
       ...bob,
       'Impersonate-User': 'carol',
       'Impersonate-Group': 'viewers',
@@ -251,7 +213,7 @@ describe('Impersonate-* headers sent directly (k8s.io/apiserver WithImpersonatio
   });
 
   it('a service account: reviewed as serviceaccounts in its namespace, with its groups', async () => {
-    const res = await get(server.port, path(), {
+    const res = await get(path(), {
       ...bob,
       'Impersonate-User': 'system:serviceaccount:ns:sa',
     });
@@ -277,7 +239,7 @@ describe('Impersonate-* headers sent directly (k8s.io/apiserver WithImpersonatio
       { 'Impersonate-Extra-Scopes': 'read' },
       { 'Impersonate-Uid': 'u-1' },
     ]) {
-      const res = await get(server.port, path(), { ...bob, ...headers });
+      const res = await get(path(), { ...bob, ...headers });
       assert.equal(res.status, 400, JSON.stringify(headers));
       assert.equal(res.body['reason'], 'BadRequest');
       assert.match(String(res.body['message']), /without impersonating a user$/);
@@ -285,13 +247,13 @@ describe('Impersonate-* headers sent directly (k8s.io/apiserver WithImpersonatio
   });
 
   it('anonymous callers cannot impersonate; the impersonated user is then authorized on its own', async () => {
-    const anon = await get(server.port, path(), { 'Impersonate-User': 'carol' });
+    const anon = await get(path(), { 'Impersonate-User': 'carol' });
     assert.equal(anon.status, 403);
     assert.match(
       String(anon.body['message']),
       /User "system:anonymous" cannot impersonate resource "users"/,
     );
-    const dave = await get(server.port, path(), { ...bob, 'Impersonate-User': 'dave' });
+    const dave = await get(path(), { ...bob, 'Impersonate-User': 'dave' });
     assert.equal(dave.status, 403);
     assert.match(String(dave.body['message']), /User "dave" cannot get resource "pods\/requests"/);
   });

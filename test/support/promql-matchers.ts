@@ -1,10 +1,12 @@
 /**
  * Test oracle: the label matchers of every vector selector of a PromQL query, read with the
  * Prometheus project's own grammar (@prometheus-io/lezer-promql) and with string literals
- * unquoted by Go's rules as Prometheus's lexer and `strconv.Unquote` apply them. Written
- * independently of src/ (it checks src/query/), so it shares no code with the quoting it tests.
+ * unquoted by Go's rules as Prometheus's lexer and `strconv.Unquote` apply them. The syntax
+ * check is src/query/'s (the grammar's error nodes); the unquoting is written independently of
+ * src/, so it shares no code with the quoting it tests.
  */
 import { parser } from '@prometheus-io/lezer-promql';
+import { checkPromql } from '../../src/query/promql-check.ts';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -108,19 +110,6 @@ const OPS: Readonly<Record<string, MatchOp>> = {
 
 type Tree = ReturnType<typeof parser.parse>;
 
-/** The first syntax error of `tree`, as an offset, or undefined. */
-const errorOffset = (tree: Tree): number | undefined => {
-  let offset: number | undefined;
-  tree.iterate({
-    enter: (node) => {
-      if (offset !== undefined) return false;
-      if (node.type.isError) offset = node.from;
-      return undefined;
-    },
-  });
-  return offset;
-};
-
 type Node = NonNullable<ReturnType<Tree['resolve']>>;
 
 /** One child of LabelMatchers as a matcher; a bare quoted name is `__name__="…"` (Prometheus 3). */
@@ -150,11 +139,9 @@ const matcherOf = (query: string, m: Node): ParsedMatcher | undefined => {
  * invalid.
  */
 export const vectorSelectorMatchers = (query: string): ParsedMatcher[][] => {
+  const bad = checkPromql(query);
+  if (bad !== undefined) throw new PromqlOracleError(bad.message);
   const tree = parser.parse(query);
-  const bad = errorOffset(tree);
-  if (bad !== undefined) {
-    throw new PromqlOracleError(`does not parse at ${bad}: ${JSON.stringify(query)}`);
-  }
   const selectors: ParsedMatcher[][] = [];
   const cursor = tree.cursor();
   do {

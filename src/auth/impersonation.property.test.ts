@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import type { HeaderMap } from '../api/http-types.ts';
 import type { RequestAttributes } from '../api/request-info.ts';
 import { hostileString } from '../../test/support/arbitraries.ts';
+import { fcParams } from '../../test/support/hostile-params.ts';
 import type { Decision } from './authorize.ts';
 import { impersonateWith } from './impersonation.ts';
 
@@ -99,7 +100,7 @@ describe('hostile Impersonate-* headers (issue 14)', () => {
         assert.equal(result.identity.name, user);
         for (const g of groups) assert.ok(result.identity.groups.includes(g));
       }),
-      { seed: 142026, numRuns: 5_000 },
+      fcParams(5_000),
     );
   });
 });

@@ -20,7 +20,7 @@ import { checkState } from '../../src/rules/rules-state.ts';
 import { HOSTILE_FRAGMENTS, hostileString, unicodeText } from '../support/arbitraries.ts';
 import { fakeResourceMap } from '../support/fake-resource-map.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
-import { fcParams } from './params.ts';
+import { fcParams } from '../support/hostile-params.ts';
 import { config as pipelineConfig } from './pipeline.ts';
 
 const FILE = 'hostile.yaml';

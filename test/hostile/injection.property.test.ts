@@ -31,7 +31,7 @@ import {
 } from '../support/matcher-oracle.ts';
 import { vectorSelectorMatchers } from '../support/promql-matchers.ts';
 import { createPipeline, sampleOf, type Pipeline } from './pipeline.ts';
-import { fcParams } from './params.ts';
+import { fcParams } from '../support/hostile-params.ts';
 
 const signal = new AbortController().signal;
 

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { vectorSelectorMatchers } from '../support/promql-matchers.ts';
-import { fcParams } from './params.ts';
+import { fcParams } from '../support/hostile-params.ts';
 import { checkResponse, hostileApp, method, requestTarget } from './requests.ts';
 
 describe('hostile requests through the real app (issue 14)', () => {

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { silentLogger } from '../../src/log.ts';
 import { startServer, type RunningServer } from '../../src/serve/serve.ts';
 import { rawRequest } from '../support/raw-http.ts';
-import { fcParams } from './params.ts';
+import { fcParams } from '../support/hostile-params.ts';
 import { checkResponse, hostileApp, method, requestTarget } from './requests.ts';
 
 describe('hostile requests through the TLS serving stack (issue 14)', () => {

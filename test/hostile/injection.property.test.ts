@@ -29,7 +29,7 @@ import {
   isNot,
   type Intended,
 } from '../support/matcher-oracle.ts';
-import { vectorSelectorMatchers } from '../support/promql-matchers.ts';
+import { vectorSelectorMatchers, vectorSelectors } from '../support/promql-matchers.ts';
 import { createPipeline, sampleOf, type Pipeline } from './pipeline.ts';
 import { fcParams } from '../support/hostile-params.ts';
 
@@ -293,6 +293,46 @@ describe('hostile input → PromQL through the real providers (issue 14)', () =>
       }),
       fcParams(5_000),
     );
+  });
+
+  it('hostile series names from Prometheus (UTF-8 names of Prometheus 3) never reach PromQL raw', async () => {
+    const seriesName = fc.oneof(
+      hostileName(),
+      hostileName().map((n) => `${n}_total`),
+      fc.constantFrom('a.b', 'x{a="b"} or vector(1) #', 'ok_name', 'ok:name_total', 'é', '0abc'),
+    );
+    let indexed = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(seriesName, hostileName(), async (name, pod) => {
+          p.reindex([{ name, labels: { namespace: 'n', pod: 'p' } }]);
+          const entries = p
+            .index()
+            .listCustom()
+            .filter((e) => e.seriesName === name && e.groupResource.resource === 'pods');
+          for (const entry of entries) {
+            indexed++;
+            reset(p, 'pod', [pod]);
+            const request = {
+              resource: 'pods',
+              metric: entry.metric,
+              namespace: 'n',
+              name: pod,
+              metricSelector: [],
+            };
+            await p.custom.getByName(request, signal);
+            const [selector, ...more] = vectorSelectors(p.prometheus.queries[0] ?? '');
+            assert.equal(more.length, 0);
+            assert.equal(selector?.metric, name);
+            assertMatchersMean(selector.matchers, [is('namespace', 'n'), is('pod', pod)], [pod]);
+          }
+        }),
+        fcParams(5_000),
+      );
+    } finally {
+      p.reindex([]);
+    }
+    assert.ok(indexed > 0, 'some generated series were indexed and queried');
   });
 
   it('resource metrics (metrics.k8s.io): hostile pod, namespace and node names', async () => {

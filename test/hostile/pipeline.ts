@@ -49,11 +49,12 @@ const SERIES: readonly Series[] = [
 ];
 
 /** What Prometheus would answer each seriesQuery of the config with. */
-const seriesFor = (seriesQuery: string): readonly Series[] => {
+const seriesFor = (seriesQuery: string, extra: readonly Series[]): readonly Series[] => {
+  const all = [...SERIES, ...extra];
   const named = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(seriesQuery)?.[0];
-  if (named !== undefined) return SERIES.filter((s) => s.name === named);
+  if (named !== undefined) return all.filter((s) => s.name === named);
   const containers = seriesQuery.includes('=~"^container_');
-  return SERIES.filter(
+  return all.filter(
     (s) => s.name.startsWith('container_') === containers && s.labels['namespace'] !== undefined,
   );
 };
@@ -105,10 +106,12 @@ export const createPipeline = () => {
   if (compiled.problems.length > 0 || usageRules === undefined) {
     throw new Error(`pipeline config: ${JSON.stringify([compiled, resourceRules?.problems])}`);
   }
-  const index = buildIndex(
-    compiled.rules.map((r) => contributionOf(r, seriesFor(r.seriesQuery))),
-    0,
-  );
+  const indexWith = (extra: readonly Series[]) =>
+    buildIndex(
+      compiled.rules.map((r) => contributionOf(r, seriesFor(r.seriesQuery, extra))),
+      0,
+    );
+  let index = indexWith([]);
   const prometheus = recordingPrometheus();
   const state = {
     objects: [] as readonly string[],
@@ -148,7 +151,18 @@ export const createPipeline = () => {
     now,
     logger,
   });
-  return { index, prometheus, state, custom, external, resource };
+  return {
+    index: () => index,
+    /** Rebuilds the index as if Prometheus had also reported `extra`. */
+    reindex: (extra: readonly Series[]) => {
+      index = indexWith(extra);
+    },
+    prometheus,
+    state,
+    custom,
+    external,
+    resource,
+  };
 };
 
 export type Pipeline = ReturnType<typeof createPipeline>;

@@ -133,16 +133,21 @@ const matcherOf = (query: string, m: Node): ParsedMatcher | undefined => {
   return { name, op: opName, value: unquoteGo(text(value)) };
 };
 
+export interface ParsedSelector {
+  /** The metric name written before the braces, if any. */
+  readonly metric: string | undefined;
+  readonly matchers: readonly ParsedMatcher[];
+}
+
 /**
- * The matchers of each vector selector, in source order (the metric name before the braces is
- * not a matcher here). Throws PromqlOracleError when the query does not parse or a literal is
- * invalid.
+ * Every vector selector in source order: its metric name and its matchers. Throws
+ * PromqlOracleError when the query does not parse or a literal is invalid.
  */
-export const vectorSelectorMatchers = (query: string): ParsedMatcher[][] => {
+export const vectorSelectors = (query: string): ParsedSelector[] => {
   const bad = checkPromql(query);
   if (bad !== undefined) throw new PromqlOracleError(bad.message);
   const tree = parser.parse(query);
-  const selectors: ParsedMatcher[][] = [];
+  const selectors: ParsedSelector[] = [];
   const cursor = tree.cursor();
   do {
     if (cursor.name !== 'VectorSelector') continue;
@@ -153,7 +158,12 @@ export const vectorSelectorMatchers = (query: string): ParsedMatcher[][] => {
         if (matcher !== undefined) matchers.push(matcher);
       }
     }
-    selectors.push(matchers);
+    const id = cursor.node.getChild('Identifier');
+    selectors.push({ metric: id === null ? undefined : query.slice(id.from, id.to), matchers });
   } while (cursor.next());
   return selectors;
 };
+
+/** The matchers of each vector selector, in source order (the metric name is not among them). */
+export const vectorSelectorMatchers = (query: string): (readonly ParsedMatcher[])[] =>
+  vectorSelectors(query).map((s) => s.matchers);

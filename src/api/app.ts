@@ -14,6 +14,7 @@ import {
   userOf,
   type ApiRequest,
   type ApiResponse,
+  type HeaderMap,
   type Identity,
 } from './http-types.ts';
 import { plainError, render, type RenderContext, type Reply } from './negotiate.ts';
@@ -33,7 +34,7 @@ import {
   type RouterDeps,
   type VersionInfo,
 } from './router.ts';
-import { forbidden, toStatus, unauthorized } from './status.ts';
+import { failureStatus, forbidden, toStatus, unauthorized } from './status.ts';
 
 export interface AuthorizationDecision {
   readonly allowed: boolean;
@@ -49,6 +50,16 @@ export interface RequestRecord {
   readonly code: number;
   readonly seconds: number;
 }
+
+/**
+ * What the `impersonate` hook decided about a request's `Impersonate-*` headers: go on `as` an
+ * identity (the caller's own when there were none), `denied` (403 naming what may not be
+ * impersonated), or `invalid` (400, e.g. groups without a user).
+ */
+export type ImpersonationResult =
+  | { readonly kind: 'as'; readonly identity: Identity | undefined }
+  | { readonly kind: 'denied'; readonly attrs: RequestAttributes; readonly reason: string }
+  | { readonly kind: 'invalid'; readonly message: string };
 
 export interface AppDeps {
   readonly custom?: CustomMetricsProvider;
@@ -67,6 +78,11 @@ export interface AppDeps {
     attrs: RequestAttributes,
     identity: Identity | undefined,
   ) => Promise<AuthorizationDecision>;
+  /** Applied after authentication and before `authorize`, as the apiserver's filter chain. */
+  readonly impersonate?: (
+    headers: HeaderMap,
+    identity: Identity | undefined,
+  ) => Promise<ImpersonationResult>;
   readonly now: () => Date;
   readonly version: VersionInfo;
   readonly logger: Logger;
@@ -94,9 +110,20 @@ const checkAccess = async (
   req: ApiRequest,
   info: RequestInfo,
 ): Promise<Reply | undefined> => {
-  const identity = req.identity;
+  let identity = req.identity;
   if (identity !== undefined && 'rejected' in identity) {
     return { kind: 'status', result: unauthorized() };
+  }
+  if (deps.impersonate !== undefined) {
+    const as = await deps.impersonate(req.headers, identity);
+    if (as.kind === 'invalid') {
+      return { kind: 'status', result: failureStatus(400, 'BadRequest', as.message) };
+    }
+    if (as.kind === 'denied') {
+      const requestor = userOf(identity)?.name ?? '';
+      return { kind: 'status', result: forbidden(as.attrs, requestor, as.reason) };
+    }
+    identity = as.identity;
   }
   if (deps.authorize === undefined) return undefined;
   const attrs = toAttributes(info);

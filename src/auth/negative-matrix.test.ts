@@ -5,25 +5,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as connectHttp2 } from 'node:http2';
-import { createServer, request, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { request } from 'node:https';
 import { createApp } from '../api/app.ts';
 import type { CustomMetricsProvider, CustomMetricValue } from '../api/provider.ts';
-import { startServer, type RunningServer } from '../serve/serve.ts';
-import { createKubeClient, type KubeClient } from '../kubernetes/client.ts';
-import { createReviewClient } from '../kubernetes/reviews.ts';
+import type { RunningServer } from '../serve/serve.ts';
 import { silentLogger } from '../log.ts';
-import { createAuthenticator } from './authenticate.ts';
 import { requestHeaderConfigOf, type AuthnConfig } from './authn-config.ts';
-import { createAuthorizer } from './authorize.ts';
 import { parseCaBundle } from './cert-chain.ts';
 import { issue, issueCa, type TestCert } from '../../test/support/pki.ts';
-import { authorizeWith, identifyWith } from './serving-hooks.ts';
-import { createTokenAuthenticator } from './token.ts';
+import { authorizeWith } from './serving-hooks.ts';
+import { startReviewStack, type ReviewStack } from '../../test/support/review-stack.ts';
 
 const DAY = 86_400_000;
 const SECRET_VALUE = '4242m';
@@ -33,8 +25,8 @@ const metricPath = (i: number): string => METRIC_PATH.replace('web-0', `web-${i 
 
 type Body = Record<string, unknown>;
 
-/** The fake kube-apiserver: TokenReview and SubjectAccessReview only, recording the SARs. */
-const fakeApiserver = async (serving: TestCert) => {
+/** The fake kube-apiserver's answers: TokenReview and SubjectAccessReview, recording the SARs. */
+const reviewsAnswered = () => {
   const sars: Body[] = [];
   const reply = (spec: Body, path: string): unknown => {
     if (path.endsWith('/tokenreviews')) {
@@ -49,17 +41,7 @@ const fakeApiserver = async (serving: TestCert) => {
       status: allowed ? { allowed: true } : { allowed: false, reason: 'no RBAC policy matched' },
     };
   };
-  const server: Server = createServer({ cert: serving.pem, key: serving.keyPem }, (req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      const body = JSON.parse(text) as { spec: Body };
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(reply(body.spec, req.url ?? '')));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, sars, port: (server.address() as AddressInfo).port };
+  return { sars, reply };
 };
 
 const provider = (): CustomMetricsProvider => {
@@ -178,50 +160,31 @@ const getHttp2 = (
 
 describe('negative matrix (issue 4) against the running server', () => {
   let pki: Pki;
-  let api: Awaited<ReturnType<typeof fakeApiserver>>;
-  let kube: KubeClient;
+  const api = reviewsAnswered();
+  let stack: ReviewStack;
   let server: RunningServer;
-  let certDir: string;
 
   before(async () => {
     pki = await makePki();
-    api = await fakeApiserver(pki.apiServing);
-    kube = createKubeClient(
-      { server: new URL(`https://127.0.0.1:${api.port}`), ca: pki.apiCa.pem },
-      { qps: -1 },
-    );
-    const reviews = createReviewClient(kube);
-    const log = silentLogger();
-    const authenticate = createAuthenticator({
-      config: () => pki.config,
-      token: createTokenAuthenticator({ review: reviews.tokenReview, log }),
+    stack = await startReviewStack({
+      serving: pki.apiServing,
+      ca: pki.apiCa,
+      reply: api.reply,
+      authn: () => pki.config,
+      app: (authorize) =>
+        createApp({
+          custom: provider(),
+          health: { readyChecks: () => ({}), liveChecks: () => ({}) },
+          authorize: authorizeWith(authorize),
+          now: () => new Date(),
+          version: { gitVersion: 'v0.0.0-test' },
+          logger: silentLogger(),
+        }),
     });
-    const authorize = createAuthorizer({ review: reviews.subjectAccessReview, log });
-    const app = createApp({
-      custom: provider(),
-      health: { readyChecks: () => ({}), liveChecks: () => ({}) },
-      authorize: authorizeWith(authorize),
-      now: () => new Date(),
-      version: { gitVersion: 'v0.0.0-test' },
-      logger: log,
-    });
-    certDir = await mkdtemp(join(tmpdir(), 'negative-matrix-'));
-    server = await startServer(app, {
-      bindAddress: '127.0.0.1',
-      port: 0,
-      certDir,
-      identify: identifyWith(authenticate),
-      logger: log,
-      drainTimeoutMs: 1000,
-    });
+    server = stack.server;
   });
 
-  after(async () => {
-    await server.close();
-    await kube.close();
-    await new Promise((resolve) => api.server.close(resolve));
-    await rm(certDir, { recursive: true, force: true });
-  });
+  after(() => stack.close());
 
   const proxyHeaders = (user: string) => ({
     'X-Remote-User': user,

@@ -32,6 +32,21 @@ describe('metric index', () => {
     );
   });
 
+  it('leaves out series names that are not PromQL identifiers (Prometheus 3 UTF-8 names)', () => {
+    // Shrunk counterexamples of test/hostile/injection.property.test.ts: pasted by
+    // `<<.Series>>{…}` they made `sum(rate("_total{…}[1m]))`, or injected `or vector(1)`.
+    const c = contributionOf(rule, [
+      series('"_total', { namespace: 'n', pod: 'p' }),
+      series('x{a="b"} or vector(1) #', { namespace: 'n', pod: 'p' }),
+      series('my.metric_total', { namespace: 'n', pod: 'p' }),
+      series('ok:name_total', { namespace: 'n', pod: 'p' }),
+    ]);
+    assert.deepEqual(
+      c.custom.map((e) => e.seriesName),
+      ['ok:name_total', 'ok:name_total'],
+    );
+  });
+
   it('keeps only what requests need: size does not grow with series per metric', () => {
     const many = Array.from({ length: 5000 }, (_, i) =>
       series('http_requests_total', { namespace: `ns${i % 7}`, pod: `p${i}` }),

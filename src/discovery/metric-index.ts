@@ -46,15 +46,23 @@ const customKey = (gr: GroupResource, namespaced: boolean, metric: string): stri
   `${gr.group}\u0000${gr.resource}\u0000${namespaced ? 1 : 0}\u0000${metric}`;
 
 /**
+ * A series name that can stand as written before `{` in PromQL. Prometheus 3 also stores UTF-8
+ * names (`my.metric`, even `x{a="b"} or vector(1) #`) that a `metricsQuery` such as
+ * `<<.Series>>{…}` would paste into the query raw: a parse error at best, an injection at worst.
+ */
+const PROMQL_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/**
  * Applies one rule to its query's series. Series with the same name and the same label-name set
- * resolve to the same entries, so resource association runs once per distinct shape.
+ * resolve to the same entries, so resource association runs once per distinct shape. Series
+ * whose names are not PromQL identifiers are left out (see PROMQL_METRIC_NAME).
  */
 export const contributionOf = (rule: CompiledRule, series: readonly Series[]): RuleContribution => {
   const custom = new Map<string, CustomEntry>();
   const external = new Map<string, ExternalEntry>();
   const seen = new Set<string>();
   for (const s of series) {
-    if (!rule.keepSeries(s.name)) continue;
+    if (!PROMQL_METRIC_NAME.test(s.name) || !rule.keepSeries(s.name)) continue;
     const labelNames = Object.keys(s.labels).sort();
     const shape = `${s.name}\u0000${labelNames.join('\u0000')}`;
     if (seen.has(shape)) continue;

@@ -15,6 +15,7 @@ import {
 } from 'node:tls';
 import type { CertKeyPem } from './self-signed.ts';
 import { opensslCiphers, tlsMinVersion } from './tls-config.ts';
+import { answerClientError, serveConnect } from './h1-fallbacks.ts';
 
 /** The listener's knobs (see ServeOptions for their defaults and meaning). */
 export interface ListenerOptions {
@@ -81,6 +82,11 @@ const createServers = (
     listener,
   );
   h1.keepAliveTimeout = options.idleTimeoutMs ?? 90_000;
+  h1.on('clientError', answerClientError);
+  h1.on(
+    'connect',
+    serveConnect((req, res) => h1.emit('request', req, res)),
+  );
   // node:http starts its connection checks (headersTimeout, requestTimeout) on 'listening'.
   h1.emit('listening');
   const settings = {

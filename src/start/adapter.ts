@@ -149,6 +149,7 @@ export const startAdapter = async (
   const security = await startSecurity(options, ctx);
   const build = appBuilder({
     authorize: security.authorize,
+    impersonate: security.impersonate,
     health,
     metricsText: metrics.text,
     operatorRoutes,

@@ -1,7 +1,8 @@
 /**
  * Delegated authentication and authorization for the serving port, like every aggregated API
  * server: front-proxy headers, client certs, TokenReview, anonymous; then system:masters, the
- * always-allow paths, and SubjectAccessReview. The review client uses
+ * always-allow paths, and SubjectAccessReview; `Impersonate-*` headers checked with the same
+ * authorizer (auth/impersonation.ts). The review client uses
  * `--authentication-kubeconfig` / `--authorization-kubeconfig`, else the in-cluster config, else
  * (outside a cluster, a deliberate convenience) the `--lister-kubeconfig`.
  */
@@ -9,6 +10,7 @@ import { createAuthenticator } from '../auth/authenticate.ts';
 import { compileAlwaysAllowPaths } from '../auth/always-allow-paths.ts';
 import { createAuthorizer } from '../auth/authorize.ts';
 import { authorizeWith, identifyWith } from '../auth/serving-hooks.ts';
+import { impersonateWith } from '../auth/impersonation.ts';
 import { createTokenAuthenticator } from '../auth/token.ts';
 import type { AppDeps } from '../api/app.ts';
 import type { Identify } from '../serve/serve-handler.ts';
@@ -26,6 +28,7 @@ import type { Options } from '../cli/options.ts';
 export interface Security {
   readonly identify: Identify;
   readonly authorize: NonNullable<AppDeps['authorize']>;
+  readonly impersonate: NonNullable<AppDeps['impersonate']>;
   close(): Promise<void>;
 }
 
@@ -84,6 +87,7 @@ export const startSecurity = async (
   return {
     identify: identifyWith(authenticate),
     authorize: authorizeWith(authorize),
+    impersonate: impersonateWith(authorize),
     close: async () => {
       await Promise.allSettled([authnKube.close(), authzKube.close()]);
     },

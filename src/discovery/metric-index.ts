@@ -7,7 +7,7 @@ import type { CompiledRule } from '../rules/compiled-rule.ts';
 import { isRootScoped } from '../naming/resource-labels.ts';
 import type { GroupResource } from '../kubernetes/types.ts';
 import { groupResourceString } from '../kubernetes/types.ts';
-import type { Series } from '../prometheus/types.ts';
+import type { SeriesSet } from '../prometheus/types.ts';
 
 /** What a request needs to build a query for one metric. */
 export interface IndexEntry {
@@ -46,19 +46,16 @@ const customKey = (gr: GroupResource, namespaced: boolean, metric: string): stri
   `${gr.group}\u0000${gr.resource}\u0000${namespaced ? 1 : 0}\u0000${metric}`;
 
 /**
- * Applies one rule to its query's series. Series with the same name and the same label-name set
- * resolve to the same entries, so resource association runs once per distinct shape.
+ * Applies one rule to its query's series shapes (series with the same name and label-name set
+ * resolve to the same entries, so the client keeps each shape once and association runs once per
+ * shape).
  */
-export const contributionOf = (rule: CompiledRule, series: readonly Series[]): RuleContribution => {
+export const contributionOf = (rule: CompiledRule, series: SeriesSet): RuleContribution => {
   const custom = new Map<string, CustomEntry>();
   const external = new Map<string, ExternalEntry>();
-  const seen = new Set<string>();
-  for (const s of series) {
+  for (const s of series.shapes) {
     if (!rule.keepSeries(s.name)) continue;
-    const labelNames = Object.keys(s.labels).sort();
-    const shape = `${s.name}\u0000${labelNames.join('\u0000')}`;
-    if (seen.has(shape)) continue;
-    seen.add(shape);
+    const { labelNames } = s;
     const metric = rule.metricNameFor(s.name);
     if (metric === undefined) continue;
     if (rule.kind === 'external') {

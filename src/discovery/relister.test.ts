@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createRelister, type RelisterOptions } from './relister.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
 import { createLogger, silentLogger } from '../log.ts';
-import type { Series } from '../prometheus/types.ts';
+import type { Series, SeriesSet } from '../prometheus/types.ts';
+import { shapesOf } from '../prometheus/series-shapes.ts';
 
 const fakeClient = (answers: Map<string, readonly Series[] | Error>) => {
   const calls: { match: string; start: number }[] = [];
@@ -14,7 +15,7 @@ const fakeClient = (answers: Map<string, readonly Series[] | Error>) => {
       const a = answers.get(match);
       return a instanceof Error || a === undefined
         ? Promise.reject(a ?? new Error('no answer'))
-        : Promise.resolve(a);
+        : Promise.resolve(shapesOf(a));
     },
   };
 };
@@ -107,10 +108,12 @@ describe('relister', () => {
 
   it('logs the progress of a slow relist until it ends', async () => {
     const lines: string[] = [];
-    let release: (s: readonly Series[]) => void = () => undefined;
-    const slow = new Promise<readonly Series[]>((resolve) => (release = resolve));
+    let release: (s: SeriesSet) => void = () => undefined;
+    const slow = new Promise<SeriesSet>((resolve) => (release = resolve));
     const relister = relisterWith({
-      client: { series: (match: string) => (match === 'qa' ? slow : Promise.resolve([])) },
+      client: {
+        series: (match: string) => (match === 'qa' ? slow : Promise.resolve(shapesOf([]))),
+      },
       logger: createLogger({ verbosity: 0, write: (line) => lines.push(line) }),
       progressEveryMs: 10,
     });
@@ -123,7 +126,7 @@ describe('relister', () => {
       pending?: string[];
     };
     assert.deepEqual([entry.done, entry.pending], [1, ['qa']]);
-    release([]);
+    release(shapesOf([]));
     await run;
     const after = lines.length;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -138,7 +141,7 @@ describe('relister', () => {
         series: () => {
           runs += 1;
           if (runs === 2) controller.abort();
-          return Promise.resolve([]);
+          return Promise.resolve(shapesOf([]));
         },
       },
       rules: () => [ruleA],

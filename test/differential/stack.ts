@@ -276,9 +276,7 @@ export const startAdapter = async (
  * The cached upstream v0.12.0 binary (K8S_PA_CACHE or ~/.cache/k8s-prometheus-adapter), else
  * built (slow, needs go); undefined when neither works.
  */
-export const upstreamBinary = async (
-  env: Record<string, string>,
-): Promise<string | undefined> => {
+export const upstreamBinary = async (env: Record<string, string>): Promise<string | undefined> => {
   const cache = env['K8S_PA_CACHE'] ?? join(homedir(), '.cache', 'k8s-prometheus-adapter');
   const cached = join(cache, 'upstream-adapter-v0.12.0', 'bin', 'adapter');
   if (existsSync(cached)) return cached;

@@ -10,6 +10,7 @@ import { allowEveryAccessReview, kubeconfigFor } from '../integration/harness.ts
 import { createFakeKubeApi } from '../support/fake-kube-api.ts';
 import { freePort, startProcess, type Running } from '../support/processes.ts';
 import { adapterFlags, httpsGet, oursArgv, pollFor } from '../differential/stack.ts';
+import { REPO_ROOT } from '../support/repo-root.ts';
 import type { Answer } from '../differential/compare.ts';
 
 /** One rule for the HPA load (http_requests_total) and the discovery series alike. */
@@ -61,6 +62,21 @@ export interface BenchAdapter {
 const kbOf = (status: string, field: string): number =>
   Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
 
+/** How the image runs node: its flags and environment (scripts/image/node-runtime.json). */
+interface NodeRuntime {
+  readonly flags: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const nodeRuntime = async (): Promise<NodeRuntime> =>
+  JSON.parse(
+    await readFile(join(REPO_ROOT, 'scripts/image/node-runtime.json'), 'utf8'),
+  ) as NodeRuntime;
+
+/** ADAPTER_NODE_ARGS (e.g. `--heap-prof`) go to our adapter's node, for profiling by hand. */
+const nodeArgs = (): string[] =>
+  (process.env['ADAPTER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+
 /** Starts one adapter (not waiting for readiness); `extra` flags come after the shared ones. */
 export const launchAdapter = async (
   which: Which,
@@ -71,10 +87,16 @@ export const launchAdapter = async (
   const port = await freePort();
   const certs = join(setup.dir, `${which}-certs`);
   const flags = adapterFlags(port, certs, { ...setup, client: {}, started: [] });
+  // Ours runs as the image runs it (node flags and environment).
+  const runtime = await nodeRuntime();
   const proc =
     which === 'upstream'
       ? startProcess(upstreamBin, [...flags, '--v=0', ...extra])
-      : startProcess(process.execPath, [...oursArgv(), ...flags, ...extra]);
+      : startProcess(
+          process.execPath,
+          [...runtime.flags, ...nodeArgs(), ...oursArgv(), ...flags, ...extra],
+          { env: { ...process.env, ...runtime.env } },
+        );
   const pid = proc.child.pid;
   const memory = async () => {
     const status = await readFile(`/proc/${String(pid)}/status`, 'utf8');

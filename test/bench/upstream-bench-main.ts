@@ -2,7 +2,7 @@
  * `npm run bench:upstream` entry: the cached (else built) upstream v0.12.0 against ours (this
  * build's src/main.js unless K8S_PA_DIFF_OURS names another). Sizes from the environment:
  * BENCH_PODS (100), BENCH_SECONDS (8), BENCH_CONNECTIONS (16), BENCH_SERIES ("100x10000,500x10000"
- * — names × pods per discovery run), BENCH_LIST_TIMEOUT_S (600).
+ * — names × pods per discovery run; empty for none), BENCH_LIST_TIMEOUT_S (600).
  */
 import { join } from 'node:path';
 import { upstreamBinary } from '../differential/stack.ts';
@@ -13,6 +13,7 @@ const env = (name: string, fallback: string): string => process.env[name] ?? fal
 
 const discovery = env('BENCH_SERIES', '100x10000,500x10000')
   .split(',')
+  .filter((s) => s !== '')
   .map((s) => {
     const [names = 0, pods = 0] = s.split('x').map(Number);
     return { names, pods };

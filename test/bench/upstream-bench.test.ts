@@ -42,6 +42,7 @@ test('bench:upstream prints every row at tiny sizes', { timeout: 300_000 }, asyn
     'defaults: p99 ms',
     'defaults: req/s ÷ Prometheus direct',
     'RSS MB after the defaults load',
+    'anonymous RSS MB after the defaults load',
     'client limits lifted*: req/s',
     'client limits lifted*: p99 ms',
     'failed requests',

@@ -74,7 +74,7 @@ const withAdapter = async <T>(
 const hpaRun = async (
   adapter: BenchAdapter,
   sizes: UpstreamBenchSizes,
-): Promise<LoadResult & { readonly rssMb: number }> => {
+): Promise<LoadResult & { readonly rssMb: number; readonly anonMb: number }> => {
   await waitReady(adapter, 60_000);
   let last: unknown;
   await pollFor(
@@ -94,7 +94,8 @@ const hpaRun = async (
   });
   const url = `https://127.0.0.1:${adapter.port}${HPA_PATH}`;
   const result = await load(url, true, sizes.connections, sizes.seconds);
-  return { ...result, rssMb: (await adapter.memory()).rssMb };
+  const { rssMb, anonMb } = await adapter.memory();
+  return { ...result, rssMb, anonMb };
 };
 
 const hpaRows = async (setup: Setup, sizes: UpstreamBenchSizes): Promise<Row[]> => {
@@ -142,6 +143,11 @@ const hpaRows = async (setup: Setup, sizes: UpstreamBenchSizes): Promise<Row[]> 
         what: 'RSS MB after the defaults load',
         upstream: defaults.upstream?.rssMb,
         ours: defaults.ours?.rssMb,
+      },
+      {
+        what: 'anonymous RSS MB after the defaults load (without the mapped binary)',
+        upstream: defaults.upstream?.anonMb,
+        ours: defaults.ours?.anonMb,
       },
       {
         what: `${what}, client limits lifted*: req/s`,

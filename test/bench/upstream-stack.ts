@@ -54,8 +54,8 @@ export interface BenchAdapter {
   readonly port: number;
   readonly proc: Running;
   get(path: string): Promise<Answer>;
-  /** MB of resident memory: now and the peak so far. */
-  memory(): Promise<{ readonly rssMb: number; readonly peakMb: number }>;
+  /** MB of resident memory: now, the peak so far, and now without file-backed pages (binary text). */
+  memory(): Promise<{ readonly rssMb: number; readonly peakMb: number; readonly anonMb: number }>;
   stop(): Promise<void>;
 }
 
@@ -100,7 +100,11 @@ export const launchAdapter = async (
   const pid = proc.child.pid;
   const memory = async () => {
     const status = await readFile(`/proc/${String(pid)}/status`, 'utf8');
-    return { rssMb: kbOf(status, 'VmRSS') / 1024, peakMb: kbOf(status, 'VmHWM') / 1024 };
+    return {
+      rssMb: kbOf(status, 'VmRSS') / 1024,
+      peakMb: kbOf(status, 'VmHWM') / 1024,
+      anonMb: kbOf(status, 'RssAnon') / 1024,
+    };
   };
   return {
     which,

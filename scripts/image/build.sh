@@ -108,8 +108,12 @@ CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 log "buildah from scratch"
 ctr=$(buildah from --quiet scratch)
 buildah copy --quiet "$ctr" "$ROOT" / >/dev/null
+# Node flags and environment of the runtime (memory at rest, docs/benchmarks.md).
+ENTRYPOINT=$(node -p 'JSON.stringify(["/usr/local/bin/node", ...require("./scripts/image/node-runtime.json").flags, "/app/dist/main.js"])')
+mapfile -t RUNTIME_ENV < <(node -p 'Object.entries(require("./scripts/image/node-runtime.json").env).map(([k, v]) => `--env\n${k}=${v}`).join("\n")')
 buildah config \
-  --entrypoint '["/usr/local/bin/node","/app/dist/main.js"]' \
+  --entrypoint "$ENTRYPOINT" \
+  "${RUNTIME_ENV[@]}" \
   --cmd '' \
   --user 1001:1001 \
   --workingdir /tmp \

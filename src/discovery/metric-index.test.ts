@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildIndex, contributionOf } from './metric-index.ts';
+import { shapesOf } from '../prometheus/series-shapes.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
 import type { Series } from '../prometheus/types.ts';
 
@@ -10,11 +11,14 @@ describe('metric index', () => {
   const rule = fakeRule({ seriesQuery: '{namespace!=""}', strip: /_total$/ });
 
   it('lists one entry per (resource, metric) with upstream namespacing', () => {
-    const c = contributionOf(rule, [
-      series('http_requests_total', { namespace: 'a', pod: 'p1', instance: 'x' }),
-      series('http_requests_total', { namespace: 'a', pod: 'p2', instance: 'y' }),
-      series('node_load_total', { node: 'n1' }),
-    ]);
+    const c = contributionOf(
+      rule,
+      shapesOf([
+        series('http_requests_total', { namespace: 'a', pod: 'p1', instance: 'x' }),
+        series('http_requests_total', { namespace: 'a', pod: 'p2', instance: 'y' }),
+        series('node_load_total', { node: 'n1' }),
+      ]),
+    );
     const index = buildIndex([c], 1);
     const got = index.listCustom().map((e) => [e.groupResource.resource, e.metric, e.namespaced]);
     assert.deepEqual(got, [
@@ -35,12 +39,15 @@ describe('metric index', () => {
   it('leaves out series names that are not PromQL identifiers (Prometheus 3 UTF-8 names)', () => {
     // Shrunk counterexamples of test/hostile/injection.property.test.ts: pasted by
     // `<<.Series>>{…}` they made `sum(rate("_total{…}[1m]))`, or injected `or vector(1)`.
-    const c = contributionOf(rule, [
-      series('"_total', { namespace: 'n', pod: 'p' }),
-      series('x{a="b"} or vector(1) #', { namespace: 'n', pod: 'p' }),
-      series('my.metric_total', { namespace: 'n', pod: 'p' }),
-      series('ok:name_total', { namespace: 'n', pod: 'p' }),
-    ]);
+    const c = contributionOf(
+      rule,
+      shapesOf([
+        series('"_total', { namespace: 'n', pod: 'p' }),
+        series('x{a="b"} or vector(1) #', { namespace: 'n', pod: 'p' }),
+        series('my.metric_total', { namespace: 'n', pod: 'p' }),
+        series('ok:name_total', { namespace: 'n', pod: 'p' }),
+      ]),
+    );
     assert.deepEqual(
       c.custom.map((e) => e.seriesName),
       ['ok:name_total', 'ok:name_total'],
@@ -51,14 +58,14 @@ describe('metric index', () => {
     const many = Array.from({ length: 5000 }, (_, i) =>
       series('http_requests_total', { namespace: `ns${i % 7}`, pod: `p${i}` }),
     );
-    const c = contributionOf(rule, many);
+    const c = contributionOf(rule, shapesOf(many));
     assert.equal(c.custom.length, 2); // pods and namespaces, not 5000 entries
   });
 
   it('later rules overwrite earlier ones for the same metric, as upstream', () => {
     const first = fakeRule({ seriesQuery: 'a', path: 'rules[0]' });
     const second = fakeRule({ seriesQuery: 'b', path: 'rules[1]' });
-    const s = [series('m', { pod: 'p' })];
+    const s = shapesOf([series('m', { pod: 'p' })]);
     const index = buildIndex([contributionOf(first, s), contributionOf(second, s)], 1);
     assert.equal(
       index.findCustom({ group: '', resource: 'pods' }, true, 'm')?.rule.path,
@@ -68,13 +75,16 @@ describe('metric index', () => {
 
   it('indexes external rules by metric name only', () => {
     const ext = fakeRule({ kind: 'external', seriesQuery: 'q', strip: /_total$/ });
-    const index = buildIndex([contributionOf(ext, [series('queue_total', { queue: 'x' })])], 1);
+    const index = buildIndex(
+      [contributionOf(ext, shapesOf([series('queue_total', { queue: 'x' })]))],
+      1,
+    );
     assert.equal(index.findExternal('queue')?.seriesName, 'queue_total');
     assert.deepEqual(index.listCustom(), []);
   });
 
   it('skips series the rule filters out', () => {
-    const c = contributionOf(rule, [series('gauge', { pod: 'p' })]);
+    const c = contributionOf(rule, shapesOf([series('gauge', { pod: 'p' })]));
     assert.deepEqual(c.custom, []);
   });
 });

@@ -7,7 +7,7 @@ import type { CompiledRule } from '../rules/compiled-rule.ts';
 import { isRootScoped } from '../naming/resource-labels.ts';
 import type { GroupResource } from '../kubernetes/types.ts';
 import { groupResourceString } from '../kubernetes/types.ts';
-import type { Series } from '../prometheus/types.ts';
+import type { SeriesSet } from '../prometheus/types.ts';
 
 /** What a request needs to build a query for one metric. */
 export interface IndexEntry {
@@ -57,16 +57,12 @@ const PROMQL_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
  * resolve to the same entries, so resource association runs once per distinct shape. Series
  * whose names are not PromQL identifiers are left out (see PROMQL_METRIC_NAME).
  */
-export const contributionOf = (rule: CompiledRule, series: readonly Series[]): RuleContribution => {
+export const contributionOf = (rule: CompiledRule, series: SeriesSet): RuleContribution => {
   const custom = new Map<string, CustomEntry>();
   const external = new Map<string, ExternalEntry>();
-  const seen = new Set<string>();
-  for (const s of series) {
+  for (const s of series.shapes) {
     if (!PROMQL_METRIC_NAME.test(s.name) || !rule.keepSeries(s.name)) continue;
-    const labelNames = Object.keys(s.labels).sort();
-    const shape = `${s.name}\u0000${labelNames.join('\u0000')}`;
-    if (seen.has(shape)) continue;
-    seen.add(shape);
+    const { labelNames } = s;
     const metric = rule.metricNameFor(s.name);
     if (metric === undefined) continue;
     if (rule.kind === 'external') {

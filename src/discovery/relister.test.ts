@@ -4,7 +4,8 @@ import { createRelister, type RelisterOptions } from './relister.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
 import { createLogger, silentLogger } from '../log.ts';
 import { pollUntil } from '../../test/support/poll.ts';
-import type { Series } from '../prometheus/types.ts';
+import type { Series, SeriesSet } from '../prometheus/types.ts';
+import { shapesOf } from '../prometheus/series-shapes.ts';
 
 const fakeClient = (answers: Map<string, readonly Series[] | Error>) => {
   const calls: { match: string; start: number }[] = [];
@@ -15,7 +16,7 @@ const fakeClient = (answers: Map<string, readonly Series[] | Error>) => {
       const a = answers.get(match);
       return a instanceof Error || a === undefined
         ? Promise.reject(a ?? new Error('no answer'))
-        : Promise.resolve(a);
+        : Promise.resolve(shapesOf(a));
     },
   };
 };
@@ -108,10 +109,12 @@ describe('relister', () => {
 
   it('logs the progress of a slow relist until it ends', async () => {
     const lines: string[] = [];
-    let release: (s: readonly Series[]) => void = () => undefined;
-    const slow = new Promise<readonly Series[]>((resolve) => (release = resolve));
+    let release: (s: SeriesSet) => void = () => undefined;
+    const slow = new Promise<SeriesSet>((resolve) => (release = resolve));
     const relister = relisterWith({
-      client: { series: (match: string) => (match === 'qa' ? slow : Promise.resolve([])) },
+      client: {
+        series: (match: string) => (match === 'qa' ? slow : Promise.resolve(shapesOf([]))),
+      },
       logger: createLogger({ verbosity: 0, write: (line) => lines.push(line) }),
       progressEveryMs: 10,
     });
@@ -124,7 +127,7 @@ describe('relister', () => {
       pending?: string[];
     };
     assert.deepEqual([entry.done, entry.pending], [1, ['qa']]);
-    release([]);
+    release(shapesOf([]));
     await run;
     const after = lines.length;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -139,7 +142,7 @@ describe('relister', () => {
         series: () => {
           runs += 1;
           if (runs === 2) controller.abort();
-          return Promise.resolve([]);
+          return Promise.resolve(shapesOf([]));
         },
       },
       rules: () => [ruleA],
@@ -163,7 +166,7 @@ describe('relister', () => {
             runs++;
             if (runs === 1 && when === 'running') relister.trigger();
             if (runs === 2) controller.abort();
-            return Promise.resolve([]);
+            return Promise.resolve(shapesOf([]));
           },
         },
         rules: () => [ruleA],

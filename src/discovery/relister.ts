@@ -7,7 +7,7 @@
 import type { CompiledRule } from '../rules/compiled-rule.ts';
 import type { MetricIndex, RuleContribution } from './metric-index.ts';
 import { buildIndex, contributionOf, emptyIndex } from './metric-index.ts';
-import type { PrometheusClient, Series } from '../prometheus/types.ts';
+import type { PrometheusClient, SeriesSet } from '../prometheus/types.ts';
 import type { Logger } from '../log.ts';
 import { mapBounded } from './bounded.ts';
 
@@ -70,7 +70,7 @@ export interface Relister {
 
 /** What a seriesQuery call gave. */
 export type SeriesOutcome =
-  | { readonly ok: true; readonly series: readonly Series[] }
+  | { readonly ok: true; readonly series: SeriesSet }
   | { readonly ok: false; readonly error: string };
 type Outcome = SeriesOutcome;
 
@@ -126,7 +126,7 @@ const fetchOne = async (
   const began = performance.now();
   try {
     const series = await options.client.series(q, start, signal);
-    options.observer?.query(q, true, (performance.now() - began) / 1000, series.length);
+    options.observer?.query(q, true, (performance.now() - began) / 1000, series.count);
     return [q, { ok: true, series }];
   } catch (err) {
     options.observer?.query(q, false, (performance.now() - began) / 1000, 0);

@@ -15,6 +15,7 @@ import type { QueryResult } from '../prometheus/types.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
 import { createRuleHealth } from './rule-health.ts';
 import { ruleSources } from './rule-ref.ts';
+import { shapesOf } from '../prometheus/series-shapes.ts';
 
 const signal = new AbortController().signal;
 
@@ -36,7 +37,7 @@ const setup = async () => {
   });
   const relister = createRelister({
     client: {
-      series: (q) => Promise.resolve(EXPLAIN_SERIES.filter((x) => selects(q, x))),
+      series: (q) => Promise.resolve(shapesOf(EXPLAIN_SERIES.filter((x) => selects(q, x)))),
     },
     rules: () => state.rules,
     intervalMs: 1000,

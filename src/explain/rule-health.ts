@@ -81,7 +81,7 @@ export const createRuleHealth = (deps: RuleHealthDeps): RuleHealth => {
       path: ref.path,
       at: whereOf(ref),
       seriesQuery: r.rule.seriesQuery,
-      seriesFound: r.outcome.ok ? r.outcome.series.length : 0,
+      seriesFound: r.outcome.ok ? r.outcome.series.count : 0,
       metricsProduced: produced,
       lastError: r.outcome.ok ? undefined : r.outcome.error,
       reasons: produced > 0 ? [] : whyNothing(r.rule, sources.sourceOf(r.rule), r.outcome),

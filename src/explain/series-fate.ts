@@ -51,7 +51,7 @@ export const emptyReason = (rule: CompiledRule, outcome: SeriesOutcome): Reason 
       message: `seriesQuery ${JSON.stringify(rule.seriesQuery)} failed: ${outcome.error}`,
     };
   }
-  if (outcome.series.length === 0) {
+  if (outcome.series.count === 0) {
     return {
       code: 'no-series',
       message: `seriesQuery ${JSON.stringify(rule.seriesQuery)} found no series in the last relist window (--metrics-max-age)`,

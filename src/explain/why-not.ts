@@ -8,7 +8,7 @@ import type { GroupResource } from '../kubernetes/types.ts';
 import { groupResourceString } from '../kubernetes/types.ts';
 import { isRootScoped } from '../naming/resource-labels.ts';
 import type { SeriesOutcome } from '../discovery/relister.ts';
-import type { Series } from '../prometheus/types.ts';
+import type { SeriesShape } from '../prometheus/types.ts';
 import type { CompiledRule } from '../rules/compiled-rule.ts';
 import { emptyReason, fateOf, matchesText, rejectingFilter } from './series-fate.ts';
 import { isSimilar } from './similar-names.ts';
@@ -45,8 +45,8 @@ const scopeReason = (gr: GroupResource, want: WantedMetric, series: string): Rea
 };
 
 /** Why a series that names the wanted metric still does not serve the wanted resource. */
-const resourceReason = (rule: CompiledRule, s: Series, want: WantedMetric): Reason => {
-  const labels = Object.keys(s.labels).sort();
+const resourceReason = (rule: CompiledRule, s: SeriesShape, want: WantedMetric): Reason => {
+  const labels = [...s.labelNames].sort();
   const wanted = want.resource;
   const maps = rule.resourcesFor(labels);
   const hit =
@@ -87,7 +87,7 @@ export const whyNot = (
   if (early !== undefined || !outcome.ok) return early ? [early] : [];
   const rejects = rejectingFilter(source);
   const out = new Map<string, Reason>();
-  for (const s of outcome.series) {
+  for (const s of outcome.series.shapes) {
     const fate = fateOf(rule, rejects, s.name);
     // What the series would be called without the filters, too: `failed` from jobs_failed_total.
     const wouldBe = rule.metricNameFor(s.name);

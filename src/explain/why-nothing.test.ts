@@ -4,6 +4,7 @@ import { explainFixture } from '../../test/support/explain-fixture.ts';
 import type { SeriesOutcome } from '../discovery/relister.ts';
 import { ruleSources } from './rule-ref.ts';
 import { whyNothing } from './why-nothing.ts';
+import { shapesOf } from '../prometheus/series-shapes.ts';
 
 describe('whyNothing: why a rule produced no metric (the health warning)', () => {
   const { state, loaded } = explainFixture();
@@ -15,7 +16,7 @@ describe('whyNothing: why a rule produced no metric (the health warning)', () =>
   };
   const ok = (names: readonly [string, Record<string, string>][]): SeriesOutcome => ({
     ok: true,
-    series: names.map(([name, labels]) => ({ name, labels })),
+    series: shapesOf(names.map(([name, labels]) => ({ name, labels }))),
   });
   const cases: readonly [string, string, SeriesOutcome, readonly string[]][] = [
     [
@@ -32,7 +33,7 @@ describe('whyNothing: why a rule produced no metric (the health warning)', () =>
       'rules[1]',
       ok([['jobs_failed_total', { namespace: 'n', pod: 'p' }]]),
       [
-        'filtered-out: 1 of 1 series filtered out by seriesFilters[0] (isNot: "^jobs_failed_total$"), e.g. jobs_failed_total',
+        'filtered-out: 1 of 1 series shapes (name and label set) filtered out by seriesFilters[0] (isNot: "^jobs_failed_total$"), e.g. jobs_failed_total',
       ],
     ],
     [
@@ -43,7 +44,7 @@ describe('whyNothing: why a rule produced no metric (the health warning)', () =>
         ['jobs_b_count', { namespace: 'n', pod: 'p' }],
       ]),
       [
-        'name-not-matched: 2 of 2 series did not match name.matches "^jobs_(.*)_total$", e.g. jobs_a_count',
+        'name-not-matched: 2 of 2 series shapes (name and label set) did not match name.matches "^jobs_(.*)_total$", e.g. jobs_a_count',
       ],
     ],
     [
@@ -51,7 +52,7 @@ describe('whyNothing: why a rule produced no metric (the health warning)', () =>
       'rules[2]',
       ok([['node_load1', { instance: 'i' }]]),
       [
-        'resource-not-mapped: 1 of 1 series have no label mapped to a resource (labels: instance), e.g. node_load1',
+        'resource-not-mapped: 1 of 1 series shapes (name and label set) have no label mapped to a resource (labels: instance), e.g. node_load1',
       ],
     ],
   ];

@@ -27,7 +27,7 @@ export const whyNothing = (
     c.n++;
     counts.set(key, c);
   };
-  for (const s of outcome.series) {
+  for (const s of outcome.series.shapes) {
     const fate = fateOf(rule, rejects, s.name);
     if (fate.kind === 'filtered') {
       count(fate.by, {
@@ -41,16 +41,16 @@ export const whyNothing = (
         series: s.name,
         message: `did not match name.matches ${matchesText(source)}`,
       });
-    } else if (rule.kind === 'custom' && rule.resourcesFor(Object.keys(s.labels)).length === 0) {
+    } else if (rule.kind === 'custom' && rule.resourcesFor(s.labelNames).length === 0) {
       count('resources', {
         code: 'resource-not-mapped',
         series: s.name,
-        message: `have no label mapped to a resource (labels: ${Object.keys(s.labels).sort().join(', ')})`,
+        message: `have no label mapped to a resource (labels: ${[...s.labelNames].sort().join(', ')})`,
       });
     }
   }
   return [...counts.values()].map(({ reason, n }) => ({
     ...reason,
-    message: `${n} of ${outcome.series.length} series ${reason.message}, e.g. ${reason.series ?? ''}`,
+    message: `${n} of ${outcome.series.shapes.length} series shapes (name and label set) ${reason.message}, e.g. ${reason.series ?? ''}`,
   }));
 };

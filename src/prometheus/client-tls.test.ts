@@ -10,6 +10,7 @@ import { generateSelfSigned } from '../serve/self-signed.ts';
 import { createTestPki, type TestPki } from '../../test/support/pki.ts';
 import { createPrometheusClient, type PrometheusClientOptions } from './client.ts';
 import { PrometheusConfigError, PrometheusError } from './errors.ts';
+import type { SeriesSet } from './types.ts';
 
 const SERIES = JSON.stringify({ status: 'success', data: [{ __name__: 'up' }] });
 
@@ -49,7 +50,7 @@ after(() => {
   server.close();
 });
 
-const seriesWith = async (options: Partial<PrometheusClientOptions>): Promise<unknown> => {
+const seriesWith = async (options: Partial<PrometheusClientOptions>): Promise<SeriesSet> => {
   const client = createPrometheusClient({ baseUrl, ...options });
   try {
     return await client.series('up', 0);
@@ -60,9 +61,10 @@ const seriesWith = async (options: Partial<PrometheusClientOptions>): Promise<un
 
 describe('TLS with --prometheus-ca-file', () => {
   it('verifies the server against the CA file', async () => {
-    assert.deepEqual(await seriesWith({ caFile: file('ca.pem', pki.ca.cert) }), [
-      { name: 'up', labels: {} },
-    ]);
+    assert.deepEqual(await seriesWith({ caFile: file('ca.pem', pki.ca.cert) }), {
+      count: 1,
+      shapes: [{ name: 'up', labelNames: [] }],
+    });
   });
 
   it('fails the handshake without the CA (Node roots only)', async () => {
@@ -88,8 +90,7 @@ describe('TLS with --prometheus-ca-file', () => {
     const clientKeyFile = file('client.key', pki.client.key);
     const mtls = `${baseUrl}/mtls`;
     assert.equal(
-      ((await seriesWith({ baseUrl: mtls, caFile, clientCertFile, clientKeyFile })) as unknown[])
-        .length,
+      (await seriesWith({ baseUrl: mtls, caFile, clientCertFile, clientKeyFile })).count,
       1,
     );
     await assert.rejects(seriesWith({ baseUrl: mtls, caFile }), /unknown response code 401/);
@@ -116,7 +117,7 @@ describe('TLS with --prometheus-ca-file', () => {
       utimesSync(clientCertFile, later, later);
       utimesSync(clientKeyFile, later, later);
       server.closeAllConnections();
-      assert.equal(((await client.series('up', 0)) as unknown[]).length, 1);
+      assert.equal((await client.series('up', 0)).count, 1);
     } finally {
       await client.close();
     }

@@ -265,7 +265,10 @@ describe('responses', () => {
         ? { status: 302, body: '', headers: { location: s.url.replace('/old', '/new') } }
         : { status: 200, body: SERIES };
     await withClient({ baseUrl: `${fake.url}/old` }, async (c) => {
-      assert.deepEqual(await c.series('up', 0), [{ name: 'up', labels: { job: 'x' } }]);
+      assert.deepEqual(await c.series('up', 0), {
+        count: 1,
+        shapes: [{ name: 'up', labelNames: ['job'] }],
+      });
     });
     assert.deepEqual(
       fake.seen.map((s) => s.url),

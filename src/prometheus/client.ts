@@ -6,7 +6,8 @@ import { buildPrometheusAuth, type PrometheusAuthOptions } from './auth.ts';
 import { PrometheusConfigError, PrometheusError } from './errors.ts';
 import { canonicalHeaderKey, hasAuthorization, invalidHeader, type HeaderMap } from './headers.ts';
 import { encodeQuery, formatModelTime } from './params.ts';
-import { decodeEnvelope, hasEnvelope, parseQueryResult, parseSeriesList } from './response.ts';
+import { decodeEnvelope, hasEnvelope, parseQueryResult } from './response.ts';
+import { readSeriesBody } from './series-stream.ts';
 import type { PrometheusClient } from './types.ts';
 
 export interface PrometheusClientOptions extends PrometheusAuthOptions {
@@ -163,11 +164,13 @@ export const createPrometheusClient = (options: PrometheusClientOptions): HttpPr
     }
   };
 
-  const call = async (
+  /** One call; `decode` reads the body of a response that carries Prometheus' envelope. */
+  const call = async <T>(
     endpoint: string,
     params: [string, string][],
-    signal?: AbortSignal,
-  ): Promise<unknown> => {
+    signal: AbortSignal | undefined,
+    decode: (body: Dispatcher.ResponseData['body']) => Promise<T>,
+  ): Promise<T> => {
     const { url, body } = requestTarget(base, verb, endpoint, encodeQuery(params));
     const started = clock();
     const timeoutMs = endpoint === SERIES_PATH ? options.seriesTimeoutMs : options.timeoutMs;
@@ -179,29 +182,34 @@ export const createPrometheusClient = (options: PrometheusClientOptions): HttpPr
       observe();
       throw new PrometheusError('bad_response', `unknown response code ${res.statusCode}`);
     }
-    let text: string;
+    let result: T;
     try {
-      text = await res.body.text();
+      result = await decode(res.body);
     } catch (err) {
-      throw new PrometheusError('transport', `reading response: ${errorText(err)}`, { cause: err });
-    }
-    try {
-      return decodeEnvelope(text);
-    } finally {
+      if (!(err instanceof PrometheusError)) {
+        throw new PrometheusError('transport', `reading response: ${errorText(err)}`, {
+          cause: err,
+        });
+      }
       observe();
+      throw err;
     }
+    observe();
+    return result;
   };
 
   return {
     series: async (match, start, signal) => {
       const params: [string, string][] = [['match[]', match]];
       if (start !== 0) params.push(['start', formatModelTime(start)]);
-      return parseSeriesList(await call(SERIES_PATH, params, signal));
+      return call(SERIES_PATH, params, signal, readSeriesBody);
     },
     query: async (promql, time, signal) => {
       const params: [string, string][] = [['query', promql]];
       if (time !== 0) params.push(['time', formatModelTime(time)]);
-      return parseQueryResult(await call(QUERY_PATH, params, signal));
+      return parseQueryResult(
+        await call(QUERY_PATH, params, signal, async (b) => decodeEnvelope(await b.text())),
+      );
     },
     close: () => dispatcher.close(),
   };

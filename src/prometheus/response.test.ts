@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PrometheusError } from './errors.ts';
-import {
-  decodeEnvelope,
-  hasEnvelope,
-  parseQueryResult,
-  parseSampleValue,
-  parseSeriesList,
-} from './response.ts';
+import { decodeEnvelope, hasEnvelope, parseQueryResult, parseSampleValue } from './response.ts';
 
 const rejects = (fn: () => unknown, message: string | RegExp, errorType?: string): void => {
   assert.throws(fn, (err: unknown) => {
@@ -140,24 +134,5 @@ describe('parseSampleValue', () => {
     assert.throws(() => parseSampleValue(''));
     assert.throws(() => parseSampleValue('0x10'));
     assert.throws(() => parseSampleValue(1));
-  });
-});
-
-describe('parseSeriesList', () => {
-  it('splits __name__ out; a series without it gets an empty name', () => {
-    assert.deepEqual(
-      parseSeriesList([
-        { __name__: 'http_requests_total', pod: 'a', namespace: 'ns' },
-        { job: 'x' },
-      ]),
-      [
-        { name: 'http_requests_total', labels: { pod: 'a', namespace: 'ns' } },
-        { name: '', labels: { job: 'x' } },
-      ],
-    );
-  });
-  it('treats null as empty and rejects non-arrays', () => {
-    assert.deepEqual(parseSeriesList(null), []);
-    rejects(() => parseSeriesList({}), /series data must be an array/);
   });
 });

@@ -1,5 +1,5 @@
 import { PrometheusError } from './errors.ts';
-import type { QueryResult, Sample, Series } from './types.ts';
+import type { QueryResult, Sample } from './types.ts';
 
 type Json = Readonly<Record<string, unknown>>;
 const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -90,12 +90,4 @@ export const parseQueryResult = (data: unknown): QueryResult => {
     default:
       throw bad(`unexpected value type ${JSON.stringify(resultType)}`);
   }
-};
-
-/** `/api/v1/series` data → Series, `__name__` split out (an entry without it gets name ''). */
-export const parseSeriesList = (data: unknown): Series[] => {
-  return arrayOf(data, 'series data').map((entry: unknown) => {
-    const { __name__: name = '', ...labels } = labelsOf(entry, 'series');
-    return { name, labels };
-  });
 };

@@ -4,6 +4,22 @@ export interface Series {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** The label-name set of series of one name: all that discovery needs of a series. */
+export interface SeriesShape {
+  readonly name: string;
+  /** Sorted, without `__name__`. */
+  readonly labelNames: readonly string[];
+}
+
+/**
+ * A `/api/v1/series` answer reduced to what discovery needs: each distinct shape once and how many
+ * series were read. Its size grows with the number of metric names, not of series.
+ */
+export interface SeriesSet {
+  readonly count: number;
+  readonly shapes: readonly SeriesShape[];
+}
+
 /** One sample of an instant vector. `timestamp` is in seconds (float), as Prometheus sends it. */
 export interface Sample {
   readonly labels: Readonly<Record<string, string>>;
@@ -18,6 +34,6 @@ export type QueryResult =
 
 /** The two calls the adapter makes. `time`/`start` are Date-free: seconds since the epoch. */
 export interface PrometheusClient {
-  series(match: string, start: number, signal?: AbortSignal): Promise<readonly Series[]>;
+  series(match: string, start: number, signal?: AbortSignal): Promise<SeriesSet>;
   query(promql: string, time: number, signal?: AbortSignal): Promise<QueryResult>;
 }

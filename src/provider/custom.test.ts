@@ -5,6 +5,7 @@ import { ApiError } from '../api/errors.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
 import { fakeResourceInfo } from '../../test/support/fake-resource-map.ts';
 import { buildIndex, contributionOf } from '../discovery/metric-index.ts';
+import { shapesOf } from '../prometheus/series-shapes.ts';
 import { parseLabelSelector } from '../kubernetes/label-selector.ts';
 import type { ResourceMap } from '../kubernetes/types.ts';
 import { silentLogger } from '../log.ts';
@@ -27,11 +28,14 @@ const resources: ResourceMap = {
 const rule = fakeRule({ seriesQuery: '{namespace!=""}', strip: /_total$/ });
 const index = buildIndex(
   [
-    contributionOf(rule, [
-      { name: 'hits_total', labels: { namespace: 'ns', pod: 'a' } },
-      { name: 'hits_total', labels: { node: 'n1' } },
-      { name: 'hits_total', labels: { namespace: 'ns', deployment: 'web' } },
-    ]),
+    contributionOf(
+      rule,
+      shapesOf([
+        { name: 'hits_total', labels: { namespace: 'ns', pod: 'a' } },
+        { name: 'hits_total', labels: { node: 'n1' } },
+        { name: 'hits_total', labels: { namespace: 'ns', deployment: 'web' } },
+      ]),
+    ),
   ],
   0,
 );

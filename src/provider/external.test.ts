@@ -5,6 +5,7 @@ import { ApiError } from '../api/errors.ts';
 import type { CompiledRule } from '../rules/compiled-rule.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
 import { buildIndex, contributionOf, type MetricIndex } from '../discovery/metric-index.ts';
+import { shapesOf } from '../prometheus/series-shapes.ts';
 import { parseLabelSelector } from '../kubernetes/label-selector.ts';
 import { silentLogger } from '../log.ts';
 import type { QueryResult } from '../prometheus/types.ts';
@@ -25,7 +26,7 @@ const noNamespaceLabel: CompiledRule = {
 };
 
 const indexOf = (rule: CompiledRule, seriesName = 'queue_depth'): MetricIndex =>
-  buildIndex([contributionOf(rule, [{ name: seriesName, labels: { queue: 'a' } }])], 0);
+  buildIndex([contributionOf(rule, shapesOf([{ name: seriesName, labels: { queue: 'a' } }]))], 0);
 
 /** Like upstream's fake client: answers keyed by the exact query string. */
 const fakePrometheus = (answers: ReadonlyMap<string, QueryResult | Error>) => {

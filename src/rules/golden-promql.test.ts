@@ -12,6 +12,7 @@ import type { Series } from '../prometheus/types.ts';
 import { buildQuery } from '../query/build.ts';
 import { compileRules } from './compile-rules.ts';
 import { buildIndex, contributionOf } from '../discovery/metric-index.ts';
+import { shapesOf } from '../prometheus/series-shapes.ts';
 
 const MINUTE = 60_000;
 
@@ -24,7 +25,7 @@ const indexFor = (prefix: string, series: readonly Series[]) => {
       (s) => s.name.startsWith('container_') === seriesQuery.includes('=~"^container_'),
     );
   return buildIndex(
-    rules.map((r) => contributionOf(r, answers(r.seriesQuery))),
+    rules.map((r) => contributionOf(r, shapesOf(answers(r.seriesQuery)))),
     0,
   );
 };

@@ -11,6 +11,7 @@ import { ruleSources } from '../explain/rule-ref.ts';
 import { silentLogger } from '../log.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
 import { gatherStatus } from './status-source.ts';
+import { shapesOf } from '../prometheus/series-shapes.ts';
 
 const CONFIG = `rules:
 - seriesQuery: 'a{pod!=""}'
@@ -42,10 +43,14 @@ describe('gatherStatus', () => {
     }),
     () => 1,
   );
-  const series = (name: string) => [{ name, labels: { pod: 'p', namespace: 'n' } }];
+  const series = (name: string) => shapesOf([{ name, labels: { pod: 'p', namespace: 'n' } }]);
   const [a, b, c, d] = state.rules;
   const index = buildIndex(
-    [contributionOf(a!, series('a')), contributionOf(b!, []), contributionOf(c!, series('c'))],
+    [
+      contributionOf(a!, series('a')),
+      contributionOf(b!, shapesOf([])),
+      contributionOf(c!, series('c')),
+    ],
     5,
   );
   // Rule health as the relister feeds it after a run: a, b, c answered, d failed, e not yet run.
@@ -62,7 +67,11 @@ describe('gatherStatus', () => {
       outcome: { ok: true, series: series('a') },
       contribution: contributionOf(a!, series('a')),
     },
-    { rule: b!, outcome: { ok: true, series: [] }, contribution: contributionOf(b!, []) },
+    {
+      rule: b!,
+      outcome: { ok: true, series: shapesOf([]) },
+      contribution: contributionOf(b!, shapesOf([])),
+    },
     {
       rule: c!,
       outcome: { ok: true, series: series('c') },
@@ -71,7 +80,7 @@ describe('gatherStatus', () => {
     {
       rule: d!,
       outcome: { ok: false, error: 'bad_data: parse error' },
-      contribution: contributionOf(d!, []),
+      contribution: contributionOf(d!, shapesOf([])),
     },
   ]);
   const relist: RelistStatus = {
@@ -112,7 +121,7 @@ describe('gatherStatus', () => {
       '/etc/adapter/config.yaml:8',
       1,
       0,
-      '1 of 1 series did not match name.matches "^nomatch$", e.g. c',
+      '1 of 1 series shapes (name and label set) did not match name.matches "^nomatch$", e.g. c',
     ],
     [3, '/etc/adapter/config.yaml:12', 0, 0, 'bad_data: parse error'],
     [4, '/etc/adapter/config.yaml:15', undefined, 0, undefined],

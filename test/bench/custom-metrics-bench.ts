@@ -4,8 +4,13 @@
  * PromQL. The ratio is the adapter's overhead. Both are measured in this run, on this machine.
  * Everything listens on 127.0.0.1 and stops by itself.
  */
-import { createServer } from 'node:http';
-import autocannon from 'autocannon';
+import {
+  HPA_PATH,
+  hpaPromql,
+  load as loadWith,
+  startExporter,
+  type LoadResult,
+} from './hpa-load.ts';
 import { allowEveryAccessReview, kubeconfigFor, startAdapter } from '../integration/harness.ts';
 import { createFakeKubeApi } from '../support/fake-kube-api.ts';
 import { startPrometheus } from '../support/prometheus-server.ts';
@@ -18,55 +23,12 @@ const PODS = 100;
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = 16;
 
-/** One exporter serving a growing counter for each of the 100 pods. */
-const startExporter = async () => {
-  const started = Date.now();
-  const server = createServer((_req, res) => {
-    const t = (Date.now() - started) / 1000;
-    const lines = Array.from(
-      { length: PODS },
-      (_, i) =>
-        `http_requests_total{namespace="default",pod="pod-${i}"} ${Math.floor(t * (i + 1))}`,
-    );
-    res.end(`# TYPE http_requests_total counter\n${lines.join('\n')}\n`);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  const stop = () =>
-    new Promise<void>((r) => {
-      server.close(() => {
-        r();
-      });
-    });
-  return { port, stop };
-};
-
-interface Result {
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-}
-
-const load = async (url: string, tls: boolean): Promise<Result> => {
-  const r = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    ...(tls ? { tlsOptions: { rejectUnauthorized: false } } : {}),
-  });
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx,
-  };
-};
+const load = (url: string, tls: boolean): Promise<LoadResult> =>
+  loadWith(url, tls, CONNECTIONS, SECONDS);
 
 const main = async (): Promise<void> => {
   const dir = await mkdtemp(join(tmpdir(), 'k8spa-bench-'));
-  const exporter = await startExporter();
+  const exporter = await startExporter(PODS);
   const prometheus = await startPrometheus([{ address: `127.0.0.1:${exporter.port}`, labels: {} }]);
   const kube = createFakeKubeApi();
   kube.setPods(
@@ -77,9 +39,8 @@ const main = async (): Promise<void> => {
   allowEveryAccessReview(kube);
   const kubeServer = await kube.start();
   await writeFile(join(dir, 'kubeconfig'), kubeconfigFor(kubeServer.url));
-  const path =
-    '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests?labelSelector=app%3Dbench';
-  const measureAdapter = async (args: readonly string[]): Promise<Result> => {
+  const path = HPA_PATH;
+  const measureAdapter = async (args: readonly string[]): Promise<LoadResult> => {
     const adapter = await startAdapter({ dir, prometheusUrl: prometheus.url }, [
       '--rate-interval=1m',
       ...args,
@@ -105,8 +66,7 @@ const main = async (): Promise<void> => {
     }
   };
   try {
-    const names = Array.from({ length: PODS }, (_, i) => `pod-${i}`).join('|');
-    const promql = `sum(rate(http_requests_total{namespace="default",pod=~"${names}"}[1m])) by (pod)`;
+    const promql = hpaPromql(PODS);
     // Warm Prometheus up with the same query before the baseline.
     await prometheus.query(promql);
     const direct = await load(

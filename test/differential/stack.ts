@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { run } from '../e2e/local-cluster.ts';
 import { freePort, startProcess, type Running } from '../support/processes.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 import { answerOf, type Answer } from './compare.ts';
@@ -222,12 +224,24 @@ export interface AdapterSetup {
   readonly started: Running[];
 }
 
+/** The flags both adapters get: the shared --config and kubeconfigs, their own port and certs. */
+export const adapterFlags = (port: number, certDir: string, setup: AdapterSetup): string[] => [
+  `--secure-port=${port}`,
+  '--bind-address=127.0.0.1',
+  `--cert-dir=${certDir}`,
+  `--lister-kubeconfig=${setup.kubeconfig}`,
+  `--authentication-kubeconfig=${setup.kubeconfig}`,
+  `--authorization-kubeconfig=${setup.kubeconfig}`,
+  `--prometheus-url=${setup.prometheusUrl}/`,
+  `--config=${join(setup.dir, 'adapter-config.yaml')}`,
+];
+
 export const startAdapter = async (
   name: string,
   argv: readonly [string, ...string[]],
   setup: AdapterSetup,
 ): Promise<Adapter> => {
-  const { dir, kubeconfig, prometheusUrl, client, started } = setup;
+  const { dir, client, started } = setup;
   const port = await freePort();
   const own = join(dir, name);
   await mkdir(own, { recursive: true });
@@ -236,14 +250,7 @@ export const startAdapter = async (
   const [command, ...pre] = argv;
   const proc = startProcess(command, [
     ...pre,
-    `--secure-port=${port}`,
-    '--bind-address=127.0.0.1',
-    `--cert-dir=${join(own, 'certs')}`,
-    `--lister-kubeconfig=${kubeconfig}`,
-    `--authentication-kubeconfig=${kubeconfig}`,
-    `--authorization-kubeconfig=${kubeconfig}`,
-    `--prometheus-url=${prometheusUrl}/`,
-    `--config=${config}`,
+    ...adapterFlags(port, join(own, 'certs'), setup),
     '--metrics-relist-interval=2s',
     '--metrics-max-age=1m',
   ]);
@@ -263,4 +270,22 @@ export const startAdapter = async (
     throw new Error(`${name} ${ready}:\n${output}`);
   }
   return { name, port, proc, get };
+};
+
+/**
+ * The cached upstream v0.12.0 binary (K8S_PA_CACHE or ~/.cache/k8s-prometheus-adapter), else
+ * built (slow, needs go); undefined when neither works.
+ */
+export const upstreamBinary = async (env: Record<string, string>): Promise<string | undefined> => {
+  const cache = env['K8S_PA_CACHE'] ?? join(homedir(), '.cache', 'k8s-prometheus-adapter');
+  const cached = join(cache, 'upstream-adapter-v0.12.0', 'bin', 'adapter');
+  if (existsSync(cached)) return cached;
+  try {
+    const script = join(REPO_ROOT, 'scripts/upstream/build-upstream.sh');
+    const out = await run('bash', [script], env, 1_800_000);
+    const bin = out.trim().split('\n').pop() ?? '';
+    return existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
 };

@@ -5,7 +5,6 @@
  * except for the named differences in allow-list.ts, which docs/compatibility.md lists.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
@@ -13,7 +12,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { clusterDown, clusterUp, e2eClusterEnv, e2eSkipReason, run } from '../e2e/local-cluster.ts';
 import type { Running } from '../support/processes.ts';
-import { REPO_ROOT } from '../support/repo-root.ts';
 import { ALLOW_LIST } from './allow-list.ts';
 import { judge, normalise, quantity, table, type Answer, type Verdict } from './compare.ts';
 import { PROBES } from './probes.ts';
@@ -25,6 +23,7 @@ import {
   startExporter,
   startPrometheus,
   startSampleApps,
+  upstreamBinary,
   stopServer,
   type Adapter,
   type Identities,
@@ -35,24 +34,6 @@ const CLUSTER_DIR = ENV['K8S_PA_CLUSTER_DIR'] ?? '';
 const KUBECONFIG = join(CLUSTER_DIR, 'kubeconfig');
 const CACHE = ENV['K8S_PA_CACHE'] ?? join(homedir(), '.cache', 'k8s-prometheus-adapter');
 const KUBECTL = join(CACHE, 'kube-v1.34.4', 'bin', 'kubectl');
-
-/** The cached upstream binary, else built (slow, needs go); undefined when neither works. */
-const upstreamBinary = async (): Promise<string | undefined> => {
-  const cached = join(CACHE, 'upstream-adapter-v0.12.0', 'bin', 'adapter');
-  if (existsSync(cached)) return cached;
-  try {
-    const out = await run(
-      'bash',
-      [join(REPO_ROOT, 'scripts/upstream/build-upstream.sh')],
-      ENV,
-      1_800_000,
-    );
-    const bin = out.trim().split('\n').pop() ?? '';
-    return existsSync(bin) ? bin : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 let skipReason = e2eSkipReason();
 let clusterStarted = false;
@@ -65,7 +46,7 @@ let identities: Identities | undefined;
 
 before(async () => {
   if (skipReason !== undefined) return;
-  const bin = await upstreamBinary();
+  const bin = await upstreamBinary(ENV);
   if (bin === undefined) {
     skipReason = 'upstream prometheus-adapter v0.12.0 is not cached and could not be built';
     return;

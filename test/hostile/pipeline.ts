@@ -20,6 +20,7 @@ import { createResourceProvider } from '../../src/provider/resource.ts';
 import { compileResourceRules } from '../../src/rules/compile-resource-rules.ts';
 import { compileRules } from '../../src/rules/compile-rules.ts';
 import { fakeResourceMap } from '../support/fake-resource-map.ts';
+import { shapesOf } from '../../src/prometheus/series-shapes.ts';
 
 /** Rules beyond the defaults: `.LabelValuesByName` pasted into regex matchers; external rules. */
 const EXTRA_RULES = `
@@ -108,7 +109,7 @@ export const createPipeline = () => {
   }
   const indexWith = (extra: readonly Series[]) =>
     buildIndex(
-      compiled.rules.map((r) => contributionOf(r, seriesFor(r.seriesQuery, extra))),
+      compiled.rules.map((r) => contributionOf(r, shapesOf(seriesFor(r.seriesQuery, extra)))),
       0,
     );
   let index = indexWith([]);

@@ -40,7 +40,10 @@ const ARCHIVE =
     'image',
     `${NAME}-${VERSION}.oci.tar`,
   );
-const ENTRYPOINT = ['/usr/local/bin/node', '/app/dist/main.js'];
+const RUNTIME = JSON.parse(
+  readFileSync(join(REPO_ROOT, 'scripts/image/node-runtime.json'), 'utf8'),
+) as { flags: string[]; env: Record<string, string> };
+const ENTRYPOINT = ['/usr/local/bin/node', ...RUNTIME.flags, '/app/dist/main.js'];
 const UID = 1001;
 const isRoot = process.getuid?.() === 0;
 

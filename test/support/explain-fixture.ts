@@ -11,6 +11,7 @@ import type { QueryResult, Series } from '../../src/prometheus/types.ts';
 import { compileState } from '../../src/rules/rules-state.ts';
 import { explainDeps } from '../../src/start/explain-wiring.ts';
 import { fakeResourceMap } from './fake-resource-map.ts';
+import { shapesOf } from '../../src/prometheus/series-shapes.ts';
 
 export const EXPLAIN_CONFIG = `rules:
 - seriesQuery: '{__name__=~"^http_requests_total$",namespace!="",pod!=""}'
@@ -107,7 +108,7 @@ export const explainFixture = (o: FixtureOptions = {}) => {
   const nodes = [{ name: 'n1', labels: {} }];
   const state = compileState(loaded, fakeResourceMap);
   const all = o.series ?? EXPLAIN_SERIES;
-  const of = (q: string, from: readonly Series[]) => from.filter((s) => selects(q, s));
+  const of = (q: string, from: readonly Series[]) => shapesOf(from.filter((s) => selects(q, s)));
   const index = buildIndex(
     state.rules.map((r) => contributionOf(r, of(r.seriesQuery, o.indexSeries ?? all))),
     NOW_MS,

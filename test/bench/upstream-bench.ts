@@ -1,0 +1,286 @@
+/**
+ * `npm run bench:upstream`: upstream prometheus-adapter v0.12.0 and ours, side by side in one run,
+ * one adapter at a time (the machine has two cores):
+ * - the HPA request (`pods/*` over `pods` pods, real Prometheus, fake kube API) with defaults and
+ *   with the client limits lifted, beside Prometheus queried directly; RSS after the load;
+ * - discovery of `names × pods` series from the generated `/api/v1/series` (series-server.ts):
+ *   seconds from start until every metric is listed, peak RSS, RSS after two more relists.
+ * Prints one table; the figures are this run's, the ratio is ours ÷ upstream's.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPrometheus } from '../support/prometheus-server.ts';
+import { pollFor } from '../differential/stack.ts';
+import { HPA_PATH, hpaPromql, load, startExporter, type LoadResult } from './hpa-load.ts';
+import { startSeriesServer } from './series-server.ts';
+import {
+  launchAdapter,
+  listedCount,
+  startBenchKube,
+  waitReady,
+  type BenchAdapter,
+  type Which,
+} from './upstream-stack.ts';
+
+export interface UpstreamBenchSizes {
+  readonly pods: number;
+  readonly seconds: number;
+  readonly connections: number;
+  /** Discovery runs: metric names × pods each. */
+  readonly discovery: readonly { readonly names: number; readonly pods: number }[];
+  /** How long an adapter may take to list every metric before it is reported unfinished. */
+  readonly listTimeoutS: number;
+}
+
+/** One printed row: a figure per adapter (undefined: not measured, with `note`). */
+export interface Row {
+  readonly what: string;
+  readonly upstream: number | undefined;
+  readonly ours: number | undefined;
+  readonly note?: string;
+}
+
+interface Setup {
+  readonly dir: string;
+  readonly kubeconfig: string;
+  readonly upstreamBin: string;
+}
+
+const ADAPTERS: readonly Which[] = ['upstream', 'ours'];
+
+/** Lifted client limits: upstream applies --client-qps/--client-burst only when > 0. */
+const LIFTED: Readonly<Record<Which, readonly string[]>> = {
+  upstream: ['--client-qps=1000000', '--client-burst=1000000'],
+  ours: ['--client-qps=-1', '--coalesce-window=0'],
+};
+
+const withAdapter = async <T>(
+  which: Which,
+  setup: Setup,
+  prometheusUrl: string,
+  extra: readonly string[],
+  body: (a: BenchAdapter) => Promise<T>,
+): Promise<T> => {
+  const adapter = await launchAdapter(which, setup.upstreamBin, { ...setup, prometheusUrl }, extra);
+  try {
+    return await body(adapter);
+  } finally {
+    await adapter.stop();
+  }
+};
+
+/** Load on one adapter once it serves every pod; its RSS right after. */
+const hpaRun = async (
+  adapter: BenchAdapter,
+  sizes: UpstreamBenchSizes,
+): Promise<LoadResult & { readonly rssMb: number; readonly anonMb: number }> => {
+  await waitReady(adapter, 60_000);
+  let last: unknown;
+  await pollFor(
+    `${adapter.which} serves ${sizes.pods} pods`,
+    async () => {
+      const a = await adapter.get(HPA_PATH);
+      last = a;
+      return a.status === 200 && (a.body as { items: unknown[] }).items.length === sizes.pods
+        ? true
+        : undefined;
+    },
+    60_000,
+  ).catch((err: unknown) => {
+    throw new Error(`${JSON.stringify(last)}\n${adapter.proc.output().slice(-3000)}`, {
+      cause: err,
+    });
+  });
+  const url = `https://127.0.0.1:${adapter.port}${HPA_PATH}`;
+  const result = await load(url, true, sizes.connections, sizes.seconds);
+  const { rssMb, anonMb } = await adapter.memory();
+  return { ...result, rssMb, anonMb };
+};
+
+const hpaRows = async (setup: Setup, sizes: UpstreamBenchSizes): Promise<Row[]> => {
+  const exporter = await startExporter(sizes.pods);
+  const prometheus = await startPrometheus([{ address: `127.0.0.1:${exporter.port}`, labels: {} }]);
+  try {
+    const promql = hpaPromql(sizes.pods);
+    await prometheus.query(promql);
+    const directUrl = `${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`;
+    const direct = await load(directUrl, false, sizes.connections, sizes.seconds);
+    const runs: Record<string, Partial<Record<Which, Awaited<ReturnType<typeof hpaRun>>>>> = {};
+    for (const mode of ['defaults', 'lifted'] as const) {
+      runs[mode] = {};
+      for (const which of ADAPTERS) {
+        const extra = ['--metrics-relist-interval=2s', ...(mode === 'lifted' ? LIFTED[which] : [])];
+        runs[mode][which] = await withAdapter(which, setup, prometheus.url, extra, (a) =>
+          hpaRun(a, sizes),
+        );
+      }
+    }
+    const { defaults = {}, lifted = {} } = runs;
+    const what = `HPA pods/* over ${sizes.pods} pods, ${sizes.connections} connections`;
+    return [
+      {
+        what: `${what}: Prometheus direct req/s (both columns)`,
+        upstream: direct.rps,
+        ours: direct.rps,
+      },
+      {
+        what: `${what}, defaults: req/s`,
+        upstream: defaults.upstream?.rps,
+        ours: defaults.ours?.rps,
+      },
+      {
+        what: `${what}, defaults: p99 ms`,
+        upstream: defaults.upstream?.p99,
+        ours: defaults.ours?.p99,
+      },
+      {
+        what: `${what}, defaults: req/s ÷ Prometheus direct`,
+        upstream: (defaults.upstream?.rps ?? NaN) / direct.rps,
+        ours: (defaults.ours?.rps ?? NaN) / direct.rps,
+      },
+      {
+        what: 'RSS MB after the defaults load',
+        upstream: defaults.upstream?.rssMb,
+        ours: defaults.ours?.rssMb,
+      },
+      {
+        what: 'anonymous RSS MB after the defaults load (without the mapped binary)',
+        upstream: defaults.upstream?.anonMb,
+        ours: defaults.ours?.anonMb,
+      },
+      {
+        what: `${what}, client limits lifted*: req/s`,
+        upstream: lifted.upstream?.rps,
+        ours: lifted.ours?.rps,
+      },
+      {
+        what: `${what}, client limits lifted*: p99 ms`,
+        upstream: lifted.upstream?.p99,
+        ours: lifted.ours?.p99,
+      },
+      {
+        what: 'failed requests (all HPA runs)',
+        upstream: (defaults.upstream?.errors ?? 0) + (lifted.upstream?.errors ?? 0),
+        ours: (defaults.ours?.errors ?? 0) + (lifted.ours?.errors ?? 0),
+      },
+    ];
+  } finally {
+    await Promise.allSettled([prometheus.stop(), exporter.stop()]);
+  }
+};
+
+interface Discovered {
+  readonly listedS: number | undefined;
+  readonly peakMb: number;
+  readonly steadyMb: number | undefined;
+}
+
+/** From start until `names` metrics are listed; then until two more relists have been served. */
+const discoveryRun = async (
+  adapter: BenchAdapter,
+  served: () => number,
+  names: number,
+  timeoutS: number,
+): Promise<Discovered> => {
+  const began = performance.now();
+  const listed = await pollFor(
+    `${adapter.which} lists ${names} metrics`,
+    async () => ((await listedCount(adapter, 'bench_metric')) === names ? true : undefined),
+    timeoutS * 1000,
+    250,
+  ).catch(() => false);
+  const listedS = listed ? (performance.now() - began) / 1000 : undefined;
+  if (!listed) return { listedS, peakMb: (await adapter.memory()).peakMb, steadyMb: undefined };
+  const target = served() + 2;
+  await pollFor(
+    'two more relists',
+    () => Promise.resolve(served() >= target ? true : undefined),
+    timeoutS * 1000,
+  );
+  const { rssMb, peakMb } = await adapter.memory();
+  return { listedS, peakMb, steadyMb: rssMb };
+};
+
+const discoveryRows = async (
+  setup: Setup,
+  size: { readonly names: number; readonly pods: number },
+  timeoutS: number,
+): Promise<Row[]> => {
+  const server = await startSeriesServer(size.names, size.pods);
+  const got: Partial<Record<Which, Discovered>> = {};
+  try {
+    for (const which of ADAPTERS) {
+      got[which] = await withAdapter(
+        which,
+        setup,
+        server.url,
+        ['--metrics-relist-interval=5s', '--metrics-max-age=1m'],
+        (a) => discoveryRun(a, () => server.completed(), size.names, timeoutS),
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+  const series = (size.names * size.pods).toLocaleString('en');
+  const unfinished = ADAPTERS.filter((w) => got[w]?.listedS === undefined);
+  const note =
+    unfinished.length === 0
+      ? undefined
+      : `${unfinished.join(', ')}: not listed within ${timeoutS} s`;
+  return [
+    {
+      what: `discovery of ${series} series: seconds until listed`,
+      upstream: got.upstream?.listedS,
+      ours: got.ours?.listedS,
+      ...(note === undefined ? {} : { note }),
+    },
+    {
+      what: `discovery of ${series} series: peak RSS MB`,
+      upstream: got.upstream?.peakMb,
+      ours: got.ours?.peakMb,
+    },
+    {
+      what: `discovery of ${series} series: RSS MB after 2 more relists`,
+      upstream: got.upstream?.steadyMb,
+      ours: got.ours?.steadyMb,
+    },
+  ];
+};
+
+const figure = (v: number | undefined): string =>
+  v === undefined || Number.isNaN(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toPrecision(3);
+
+/** The Markdown table docs/benchmarks.md quotes. */
+export const formatRows = (rows: readonly Row[]): string => {
+  const lines = [
+    '| measurement | upstream v0.12.0 | ours | ours ÷ upstream |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => {
+      const ratio =
+        r.upstream === undefined || r.ours === undefined ? undefined : r.ours / r.upstream;
+      const note = r.note === undefined ? '' : ` (${r.note})`;
+      return `| ${r.what}${note} | ${figure(r.upstream)} | ${figure(r.ours)} | ${figure(ratio)} |`;
+    }),
+  ];
+  return `${lines.join('\n')}\n`;
+};
+
+/** Runs every comparison, one adapter at a time. */
+export const runUpstreamBench = async (
+  upstreamBin: string,
+  sizes: UpstreamBenchSizes,
+): Promise<Row[]> => {
+  const dir = await mkdtemp(join(tmpdir(), 'k8spa-upbench-'));
+  const kube = await startBenchKube(dir, sizes.pods);
+  const setup: Setup = { dir, kubeconfig: kube.kubeconfig, upstreamBin };
+  try {
+    const rows = await hpaRows(setup, sizes);
+    for (const size of sizes.discovery)
+      rows.push(...(await discoveryRows(setup, size, sizes.listTimeoutS)));
+    return rows;
+  } finally {
+    await kube.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+};

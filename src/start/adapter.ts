@@ -10,12 +10,12 @@ import { ConfigError, formatProblem } from '../config/config-error.ts';
 import { contentHash } from '../config/config-watch.ts';
 import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
 import type { AdapterConfig } from '../config/types.ts';
-import { firstResourceMap, kubeClientFor, prometheusClientFor } from './clients.ts';
+import { firstResourceMap, kubeClientFor, prometheusClientFor, relisterFor } from './clients.ts';
 import { createHealthSource } from './health.ts';
 import type { OperatorRoutes } from '../api/router.ts';
 import { startServer } from '../serve/serve.ts';
 import { serverOptions, untilAborted } from './server-options.ts';
-import { createRelister, sleep } from '../discovery/relister.ts';
+import { sleep } from '../discovery/relister.ts';
 import { discoverResources } from '../kubernetes/discovery.ts';
 import type { Options } from '../cli/options.ts';
 import type { Logger } from '../log.ts';
@@ -91,13 +91,9 @@ export const startAdapter = async (
     logger,
     now: Date.now,
   });
-  const relister = createRelister({
+  const relister = relisterFor(options, {
     client: prometheus,
     rules: () => live.current().state.rules,
-    intervalMs: options.metricsRelistIntervalMs,
-    maxAgeMs: options.metricsMaxAgeMs,
-    concurrency: 4,
-    now: Date.now,
     logger,
     observer: { ...metrics.relist, rules: ruleHealth.relisted },
   });

@@ -2,7 +2,12 @@
  * The adapter's clients, built from options: the Kubernetes lister client, the Prometheus client
  * (with its latency histogram and --v=6 request log), and the first resource map.
  */
-import { sleep } from '../discovery/relister.ts';
+import {
+  createRelister,
+  sleep,
+  type Relister,
+  type RelisterOptions,
+} from '../discovery/relister.ts';
 import { createKubeClient, type KubeClient } from '../kubernetes/client.ts';
 import { discoverResources } from '../kubernetes/discovery.ts';
 import { inClusterConfig, loadKubeconfig } from '../kubernetes/kubeconfig.ts';
@@ -72,4 +77,17 @@ export const prometheusClientFor = (
     onRequest: (method, url, status, ms) => {
       logger.info('prometheus request', { method, url, status, ms }, 6);
     },
+  });
+
+/** The relist loop as the flags set it (`--metrics-relist-interval`, `--metrics-max-age`). */
+export const relisterFor = (
+  options: Pick<Options, 'metricsRelistIntervalMs' | 'metricsMaxAgeMs'>,
+  parts: Pick<RelisterOptions, 'client' | 'rules' | 'logger' | 'observer'>,
+): Relister =>
+  createRelister({
+    ...parts,
+    intervalMs: options.metricsRelistIntervalMs,
+    maxAgeMs: options.metricsMaxAgeMs,
+    concurrency: 4,
+    now: Date.now,
   });

@@ -6,7 +6,6 @@
 import type { ExplainSession } from '../cli/explain.ts';
 import type { ExplainOptions } from '../cli/options.ts';
 import { ConfigError } from '../config/config-error.ts';
-import { createRelister } from '../discovery/relister.ts';
 import { explain } from '../explain/explain.ts';
 import { parseExplainPath } from '../explain/route.ts';
 import { createNodeInformer, createRunningPodInformer } from '../kubernetes/metadata-informers.ts';
@@ -14,7 +13,7 @@ import { listObjectNames } from '../kubernetes/objects.ts';
 import { createLogger } from '../log.ts';
 import { compileState, readConfig } from '../rules/rules-state.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
-import { firstResourceMap, kubeClientFor, prometheusClientFor } from './clients.ts';
+import { firstResourceMap, kubeClientFor, prometheusClientFor, relisterFor } from './clients.ts';
 import { explainDeps, type ResourceCaches } from './explain-wiring.ts';
 
 export const openExplainSession = async (options: ExplainOptions): Promise<ExplainSession> => {
@@ -40,15 +39,7 @@ export const openExplainSession = async (options: ExplainOptions): Promise<Expla
     const state = compileState(loaded, await firstResourceMap(kube, ctx), {
       strictPromql: options.strictPromql,
     });
-    const relister = createRelister({
-      client: prometheus,
-      rules: () => state.rules,
-      intervalMs: options.metricsRelistIntervalMs,
-      maxAgeMs: options.metricsMaxAgeMs,
-      concurrency: 4,
-      now: Date.now,
-      logger,
-    });
+    const relister = relisterFor(options, { client: prometheus, rules: () => state.rules, logger });
     await relister.runOnce(stop.signal);
     const caches = async (path: string): Promise<ResourceCaches | undefined> => {
       if (state.resourceRules === undefined || parseExplainPath(path).api !== 'resource')

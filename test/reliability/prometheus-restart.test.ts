@@ -1,0 +1,105 @@
+/**
+ * Fault matrix, Prometheus process: the real Prometheus SIGKILLed and restarted on the same port
+ * (the adapter talks to it directly, no proxy), and a stall under load with the default
+ * coalescing, where stalled queries pile up in the adapter's connection pool.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startAdapter,
+  startHarness,
+  waitListed,
+  type Harness,
+  type RunningAdapter,
+} from '../integration/harness.ts';
+import { pollUntil } from '../support/poll.ts';
+import { hpaGet, recovery, report, type Outcome } from './fault-support.ts';
+
+const FETCH = 'Internal error occurred: unable to fetch metrics';
+
+/**
+ * The first HPA answer that is not a 200: a success stays shared for the 1 s coalescing window
+ * (correct values of that window), so the fault shows from the next window on.
+ */
+const firstFailure = async (adapter: RunningAdapter, timeout: string): Promise<Outcome> => {
+  const r = await pollUntil(
+    () => hpaGet(adapter, timeout),
+    (o) => o.status !== 200,
+    { timeoutMs: 10_000, intervalMs: 50 },
+  );
+  assert.ok(r.ok && r.value !== undefined, `still 200 after ${r.seconds} s`);
+  return r.value;
+};
+
+describe('Prometheus killed and restarted on the same port', { timeout: 120_000 }, () => {
+  let h: Harness;
+  let adapter: RunningAdapter;
+
+  before(async () => {
+    h = await startHarness(1);
+    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.prometheus.url }, [
+      '--rate-interval=30s',
+    ]);
+    await waitListed(adapter, 'pods/http_requests');
+    await recovery(adapter);
+  });
+
+  after(async () => {
+    await adapter.stop();
+    await h.stop();
+  });
+
+  it('answers 500 at once while it is gone, and recovers by itself once it is back', async () => {
+    await h.prometheus.kill();
+    const down = await firstFailure(adapter, '3s');
+    assert.equal(down.status, 500, down.body);
+    assert.equal(down.message, FETCH);
+    assert.ok(down.ms < 1000, `answered in ${down.ms} ms`);
+    assert.match(adapter.process.output(), /ECONNREFUSED/);
+    assert.equal((await adapter.get('/livez')).status, 200, 'alive all the same');
+    const restarted = performance.now();
+    await h.prometheus.restart();
+    const readyS = (performance.now() - restarted) / 1000;
+    const recoveredS = await recovery(adapter);
+    report(`Prometheus SIGKILLed (restart took ${readyS.toFixed(2)} s)`, down, recoveredS);
+    assert.ok(recoveredS < 5, `recovered ${recoveredS} s after Prometheus was ready`);
+  });
+});
+
+describe('Prometheus stalled under load (default coalescing)', { timeout: 120_000 }, () => {
+  let h: Harness;
+  let adapter: RunningAdapter;
+
+  before(async () => {
+    h = await startHarness(1);
+    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, [
+      '--rate-interval=30s',
+    ]);
+    await waitListed(adapter, 'pods/http_requests');
+    await recovery(adapter);
+  });
+
+  after(async () => {
+    await adapter.stop();
+    await h.stop();
+  });
+
+  it('every request gets its 504 on time, and the first after the stall succeeds', async () => {
+    h.proxy.setFault({ mode: 'stall' }, 'query');
+    await firstFailure(adapter, '1s');
+    // 40 requests over ~4 s: a new coalescing window each 1 s, 10 HPAs per window; each stalled
+    // query holds one of the adapter's pooled connections to Prometheus.
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, i * 100));
+        return hpaGet(adapter, '1s');
+      }),
+    );
+    h.proxy.setFault({ mode: 'pass' });
+    const recoveredS = await recovery(adapter, 90_000);
+    report('Prometheus stalled under load (40 HPA requests)', answers[0]!, recoveredS);
+    assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([504]));
+    assert.ok(Math.max(...answers.map((a) => a.ms)) < 2500, 'no hang past the 1 s deadline');
+    assert.ok(recoveredS < 5, `recovered ${recoveredS} s after the stall ended`);
+  });
+});

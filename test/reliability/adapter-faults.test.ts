@@ -4,18 +4,11 @@
  * aggregator), and the protective limits under a flood: 429 past the in-flight limit, 413 for a
  * large body, 431 for large headers, RSS bounded. Compiled adapter, real Prometheus, fake kube API.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
-import {
-  startAdapter,
-  startHarness,
-  waitListed,
-  type Harness,
-  type RunningAdapter,
-} from '../integration/harness.ts';
 import { pollUntil } from '../support/poll.ts';
-import { hpaGet, HPA_PATH, recovery } from './fault-support.ts';
+import { faultSuite, hpaGet, HPA_PATH, recovery } from './fault-support.ts';
 import { rssMiB } from './rss.ts';
 
 /** One raw HTTPS request: the status, or the transport error's code. */
@@ -48,36 +41,20 @@ const raw = (
   });
 
 describe('the adapter under SIGTERM with continuous requests', { timeout: 120_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
-
-  before(async () => {
-    h = await startHarness(1);
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, [
-      '--rate-interval=30s',
-      '--shutdown-delay-duration=3s',
-    ]);
-    await waitListed(adapter, 'pods/http_requests');
-    await recovery(adapter);
-  });
-
-  after(async () => {
-    await adapter.stop();
-    await h.stop();
-  });
+  const s = faultSuite({ args: ['--shutdown-delay-duration=3s'] });
 
   it('serves every request through the delay, fails /readyz, then refuses and exits 0', async () => {
     const results: { at: number; outcome: number | string }[] = [];
     let stopped = false;
     const loop = async (): Promise<void> => {
       while (!stopped) {
-        const outcome = await raw(adapter.port, { path: HPA_PATH });
+        const outcome = await raw(s.adapter.port, { path: HPA_PATH });
         results.push({ at: performance.now(), outcome });
         if (outcome === 'ECONNREFUSED') return;
       }
     };
     const exited = new Promise<number | null>((resolve) =>
-      adapter.process.child.once('exit', (code) => {
+      s.adapter.process.child.once('exit', (code) => {
         resolve(code);
       }),
     );
@@ -88,8 +65,8 @@ describe('the adapter under SIGTERM with continuous requests', { timeout: 120_00
       { timeoutMs: 20_000, intervalMs: 50 },
     );
     const signalled = performance.now();
-    adapter.process.child.kill('SIGTERM');
-    const readyz = await raw(adapter.port, { path: '/readyz' });
+    s.adapter.process.child.kill('SIGTERM');
+    const readyz = await raw(s.adapter.port, { path: '/readyz' });
     const code = await exited;
     stopped = true;
     await Promise.all(loops);
@@ -109,36 +86,21 @@ describe('the adapter under SIGTERM with continuous requests', { timeout: 120_00
 });
 
 describe('the adapter flooded', { timeout: 120_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
-
-  before(async () => {
-    h = await startHarness(1);
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, [
-      '--rate-interval=30s',
-    ]);
-    await waitListed(adapter, 'pods/http_requests');
-    await recovery(adapter);
-  });
-
-  after(async () => {
-    await adapter.stop();
-    await h.stop();
-  });
+  const s = faultSuite();
 
   it('431 for 2 MiB of headers, 413 for a 4 MiB body, RSS bounded', async () => {
-    const pid = adapter.process.child.pid ?? 0;
+    const pid = s.adapter.process.child.pid ?? 0;
     const before = rssMiB(pid);
     const big = 'x'.repeat(2 * 1024 * 1024);
     const headers = await Promise.all(
       Array.from({ length: 20 }, () =>
-        raw(adapter.port, { path: HPA_PATH, headers: { 'x-big': big } }),
+        raw(s.adapter.port, { path: HPA_PATH, headers: { 'x-big': big } }),
       ),
     );
     const body = Buffer.alloc(4 * 1024 * 1024, 0x61);
     const bodies = await Promise.all(
       Array.from({ length: 20 }, () =>
-        raw(adapter.port, {
+        raw(s.adapter.port, {
           method: 'POST',
           path: HPA_PATH,
           body,
@@ -163,22 +125,22 @@ describe('the adapter flooded', { timeout: 120_000 }, () => {
       [],
     );
     assert.ok(afterRss - before < 100, `RSS grew by ${afterRss - before} MiB`);
-    assert.equal((await hpaGet(adapter)).status, 200, 'still serving');
+    assert.equal((await hpaGet(s.adapter)).status, 200, 'still serving');
   });
 
   it('429 past 400 requests in flight (Prometheus stalled), RSS bounded, recovers', async () => {
-    const pid = adapter.process.child.pid ?? 0;
+    const pid = s.adapter.process.child.pid ?? 0;
     const before = rssMiB(pid);
-    h.proxy.setFault({ mode: 'stall' }, 'query');
+    s.h.proxy.setFault({ mode: 'stall' }, 'query');
     const t0 = performance.now();
     const outcomes = await Promise.all(
-      Array.from({ length: 600 }, () => raw(adapter.port, { path: `${HPA_PATH}&timeout=4s` })),
+      Array.from({ length: 600 }, () => raw(s.adapter.port, { path: `${HPA_PATH}&timeout=4s` })),
     );
     const peak = rssMiB(pid);
-    h.proxy.setFault({ mode: 'pass' });
+    s.h.proxy.setFault({ mode: 'pass' });
     const counts: Record<string, number> = {};
     for (const o of outcomes) counts[String(o)] = (counts[String(o)] ?? 0) + 1;
-    const recoveredS = await recovery(adapter);
+    const recoveredS = await recovery(s.adapter);
     console.log(
       `[fault-matrix] 600 concurrent, Prometheus stalled: ${JSON.stringify(counts)} in ${Math.round(performance.now() - t0)} ms, ` +
         `RSS ${before.toFixed(0)} → ${peak.toFixed(0)} MiB, recovered in ${recoveredS.toFixed(2)} s`,

@@ -2,8 +2,16 @@
  * Shared pieces of the fault matrix (docs/reliability.md): the HPA's request, what came back,
  * and recovery measured by polling until the adapter answers with values again.
  */
+import { after, before } from 'node:test';
 import { pollUntil } from '../support/poll.ts';
-import type { HttpsAnswer, RunningAdapter } from '../integration/harness.ts';
+import {
+  startAdapter,
+  startHarness,
+  waitListed,
+  type Harness,
+  type HttpsAnswer,
+  type RunningAdapter,
+} from '../integration/harness.ts';
 
 /** The request the HPA controller makes for `http_requests` of the sample app's pods. */
 export const HPA_PATH =
@@ -66,4 +74,54 @@ export const report = (fault: string, o: Outcome, recoveredS?: number): void => 
   console.log(
     `[fault-matrix] ${fault}: ${o.status} ${o.reason} "${o.message.slice(0, 160)}" in ${Math.round(o.ms)} ms;${rec}`,
   );
+};
+
+/** A fault test's harness and adapter, there once its before-hook has run. */
+export interface FaultSuite {
+  readonly h: Harness;
+  readonly adapter: RunningAdapter;
+}
+
+/**
+ * Registers the hooks of a fault test: before, a harness of `apps` sample apps, `setup` on it
+ * (routes of the fake kube API…), and an adapter talking to Prometheus through the fault proxy
+ * (`via: 'proxy'`) or directly, serving values already; after, both stopped.
+ */
+export const faultSuite = (
+  o: {
+    readonly apps?: number;
+    readonly via?: 'proxy' | 'direct';
+    readonly args?: readonly string[];
+    readonly setup?: (h: Harness) => void;
+  } = {},
+): FaultSuite => {
+  const state: { h?: Harness; adapter?: RunningAdapter } = {};
+  before(async () => {
+    const h = await startHarness(o.apps ?? 1);
+    state.h = h;
+    o.setup?.(h);
+    const prometheusUrl = o.via === 'direct' ? h.prometheus.url : h.proxy.url;
+    state.adapter = await startAdapter({ dir: h.dir, prometheusUrl }, [
+      '--rate-interval=30s',
+      ...(o.args ?? []),
+    ]);
+    await waitListed(state.adapter, 'pods/http_requests');
+    await recovery(state.adapter);
+  });
+  after(async () => {
+    await state.adapter?.stop();
+    await state.h?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the suite has not started (before-hook failed?)');
+    return value;
+  };
+  return {
+    get h() {
+      return started(state.h);
+    },
+    get adapter() {
+      return started(state.adapter);
+    },
+  };
 };

@@ -15,14 +15,13 @@ import {
   kubeconfigFor,
   startAdapter,
   startHarness,
-  waitListed,
   type Harness,
   type RunningAdapter,
 } from '../integration/harness.ts';
 import type { RecordedRequest, RunningFake } from '../support/fake-kube-api.ts';
 import { pollUntil } from '../support/poll.ts';
 import { freePort } from '../support/processes.ts';
-import { hpaGet, HPA_PATH, recovery, report } from './fault-support.ts';
+import { faultSuite, hpaGet, HPA_PATH, recovery, report } from './fault-support.ts';
 
 const json = (res: ServerResponse, code: number, body: unknown): void => {
   res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -76,23 +75,10 @@ describe('kube-apiserver unreachable at the adapter start', { timeout: 120_000 }
 });
 
 describe('kube-apiserver restarted under load', { timeout: 120_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
+  const s = faultSuite({ via: 'direct' });
   let restarted: RunningFake | undefined;
-
-  before(async () => {
-    h = await startHarness(1);
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.prometheus.url }, [
-      '--rate-interval=30s',
-    ]);
-    await waitListed(adapter, 'pods/http_requests');
-    await recovery(adapter);
-  });
-
   after(async () => {
-    await adapter.stop();
     await restarted?.stop();
-    await h.stop();
   });
 
   it('answers a Status while it is down and recovers by itself once it is back', async () => {
@@ -100,20 +86,20 @@ describe('kube-apiserver restarted under load', { timeout: 120_000 }, () => {
     let stop = false;
     const loop = async (): Promise<void> => {
       while (!stop) {
-        const o = await hpaGet(adapter, '5s');
+        const o = await hpaGet(s.adapter, '5s');
         outcomes.push({ at: performance.now(), status: o.status, message: o.message });
       }
     };
     const loops = Array.from({ length: 4 }, loop);
-    const port = Number(new URL(h.kubeServer.url).port);
-    await h.kubeServer.stop();
+    const port = Number(new URL(s.h.kubeServer.url).port);
+    await s.h.kubeServer.stop();
     const down = await pollUntil(
       () => Promise.resolve(outcomes.at(-1)),
       (o) => o !== undefined && o.status !== 200,
       { timeoutMs: 10_000, intervalMs: 50 },
     );
     const back = performance.now();
-    restarted = await h.kube.start(port);
+    restarted = await s.h.kube.start(port);
     const recovered = await pollUntil(
       () => Promise.resolve(outcomes.filter((o) => o.at > back).at(-1)),
       (o) => o?.status === 200,
@@ -138,43 +124,32 @@ describe('kube-apiserver restarted under load', { timeout: 120_000 }, () => {
 });
 
 describe('TokenReview and SubjectAccessReview failing', { timeout: 120_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
   const failing = { token: false, access: false };
-
-  before(async () => {
-    h = await startHarness(1);
-    h.kube.route('/apis/authentication.k8s.io/v1/tokenreviews', (req: RecordedRequest, res) => {
-      if (failing.token) {
-        json(res, 500, { ...internal, message: 'etcd down' });
-        return;
-      }
-      const review = JSON.parse(req.body) as { spec: { token: string } };
-      json(res, 201, {
-        ...review,
-        status: { authenticated: true, user: { username: review.spec.token, groups: [] } },
+  const s = faultSuite({
+    via: 'direct',
+    setup: (h) => {
+      h.kube.route('/apis/authentication.k8s.io/v1/tokenreviews', (req: RecordedRequest, res) => {
+        if (failing.token) {
+          json(res, 500, { ...internal, message: 'etcd down' });
+          return;
+        }
+        const review = JSON.parse(req.body) as { spec: { token: string } };
+        json(res, 201, {
+          ...review,
+          status: { authenticated: true, user: { username: review.spec.token, groups: [] } },
+        });
       });
-    });
-    h.kube.route('/apis/authorization.k8s.io/v1/subjectaccessreviews', (req, res) => {
-      if (failing.access) {
-        json(res, 500, { ...internal, message: 'etcd down' });
-        return;
-      }
-      json(res, 201, { ...(JSON.parse(req.body) as object), status: { allowed: true } });
-    });
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.prometheus.url }, [
-      '--rate-interval=30s',
-    ]);
-    await waitListed(adapter, 'pods/http_requests');
-    await recovery(adapter);
+      h.kube.route('/apis/authorization.k8s.io/v1/subjectaccessreviews', (req, res) => {
+        if (failing.access) {
+          json(res, 500, { ...internal, message: 'etcd down' });
+          return;
+        }
+        json(res, 201, { ...(JSON.parse(req.body) as object), status: { allowed: true } });
+      });
+    },
   });
 
-  after(async () => {
-    await adapter.stop();
-    await h.stop();
-  });
-
-  const asUser = (token: string) => adapter.get(HPA_PATH, { authorization: `Bearer ${token}` });
+  const asUser = (token: string) => s.adapter.get(HPA_PATH, { authorization: `Bearer ${token}` });
 
   it('TokenReview failing: 401, never served; served again once it works', async () => {
     failing.token = true;

@@ -7,17 +7,10 @@
  * wrong value, never a hang past its deadline. Coalescing is off (`--coalesce-window=0`) so that
  * every request meets the fault; stall-with-coalescing has its own test below.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startAdapter,
-  startHarness,
-  waitListed,
-  type Harness,
-  type RunningAdapter,
-} from '../integration/harness.ts';
 import type { Fault } from '../support/recording-proxy.ts';
-import { hpaGet, recovery, report, valuesOf, type Outcome } from './fault-support.ts';
+import { faultSuite, hpaGet, recovery, report, valuesOf, type Outcome } from './fault-support.ts';
 
 const envelope = (errorType: string, error: string): string =>
   JSON.stringify({ status: 'error', errorType, error });
@@ -161,34 +154,18 @@ const CASES: readonly Case[] = [
 ];
 
 describe('Prometheus faults (fault-injecting proxy, real Prometheus)', { timeout: 180_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
-
-  before(async () => {
-    h = await startHarness(1);
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, [
-      '--rate-interval=30s',
-      '--coalesce-window=0',
-    ]);
-    await waitListed(adapter, 'pods/http_requests');
-    await recovery(adapter);
-  });
-
-  after(async () => {
-    await adapter.stop();
-    await h.stop();
-  });
+  const s = faultSuite({ args: ['--coalesce-window=0'] });
 
   for (const c of CASES) {
     it(`${c.name}: ${c.code}, then recovers by itself`, async () => {
-      h.proxy.setFault(c.fault, 'query');
+      s.h.proxy.setFault(c.fault, 'query');
       let got: Outcome;
       try {
-        got = await hpaGet(adapter, '3s');
+        got = await hpaGet(s.adapter, '3s');
       } finally {
-        h.proxy.setFault({ mode: 'pass' });
+        s.h.proxy.setFault({ mode: 'pass' });
       }
-      const recovered = await recovery(adapter);
+      const recovered = await recovery(s.adapter);
       report(c.name, got, recovered);
       assert.equal(got.status, c.code, got.body);
       assert.ok(got.ms < 3000 + 1500, `answered in ${got.ms} ms, past the 3 s deadline`);
@@ -201,7 +178,7 @@ describe('Prometheus faults (fault-injecting proxy, real Prometheus)', { timeout
       } else {
         assert.match(got.message, c.says);
       }
-      if (c.logs !== undefined) assert.match(adapter.process.output(), c.logs);
+      if (c.logs !== undefined) assert.match(s.adapter.process.output(), c.logs);
     });
   }
 });

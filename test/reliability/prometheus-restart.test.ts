@@ -3,17 +3,11 @@
  * (the adapter talks to it directly, no proxy), and a stall under load with the default
  * coalescing, where stalled queries pile up in the adapter's connection pool.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startAdapter,
-  startHarness,
-  waitListed,
-  type Harness,
-  type RunningAdapter,
-} from '../integration/harness.ts';
+import type { RunningAdapter } from '../integration/harness.ts';
 import { pollUntil } from '../support/poll.ts';
-import { hpaGet, recovery, report, type Outcome } from './fault-support.ts';
+import { faultSuite, hpaGet, recovery, report, type Outcome } from './fault-support.ts';
 
 const FETCH = 'Internal error occurred: unable to fetch metrics';
 
@@ -32,71 +26,41 @@ const firstFailure = async (adapter: RunningAdapter, timeout: string): Promise<O
 };
 
 describe('Prometheus killed and restarted on the same port', { timeout: 120_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
-
-  before(async () => {
-    h = await startHarness(1);
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.prometheus.url }, [
-      '--rate-interval=30s',
-    ]);
-    await waitListed(adapter, 'pods/http_requests');
-    await recovery(adapter);
-  });
-
-  after(async () => {
-    await adapter.stop();
-    await h.stop();
-  });
+  const s = faultSuite({ via: 'direct' });
 
   it('answers 500 at once while it is gone, and recovers by itself once it is back', async () => {
-    await h.prometheus.kill();
-    const down = await firstFailure(adapter, '3s');
+    await s.h.prometheus.kill();
+    const down = await firstFailure(s.adapter, '3s');
     assert.equal(down.status, 500, down.body);
     assert.equal(down.message, FETCH);
     assert.ok(down.ms < 1000, `answered in ${down.ms} ms`);
-    assert.match(adapter.process.output(), /ECONNREFUSED/);
-    assert.equal((await adapter.get('/livez')).status, 200, 'alive all the same');
+    assert.match(s.adapter.process.output(), /ECONNREFUSED/);
+    assert.equal((await s.adapter.get('/livez')).status, 200, 'alive all the same');
     const restarted = performance.now();
-    await h.prometheus.restart();
+    await s.h.prometheus.restart();
     const readyS = (performance.now() - restarted) / 1000;
-    const recoveredS = await recovery(adapter);
+    const recoveredS = await recovery(s.adapter);
     report(`Prometheus SIGKILLed (restart took ${readyS.toFixed(2)} s)`, down, recoveredS);
     assert.ok(recoveredS < 5, `recovered ${recoveredS} s after Prometheus was ready`);
   });
 });
 
 describe('Prometheus stalled under load (default coalescing)', { timeout: 120_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
-
-  before(async () => {
-    h = await startHarness(1);
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.proxy.url }, [
-      '--rate-interval=30s',
-    ]);
-    await waitListed(adapter, 'pods/http_requests');
-    await recovery(adapter);
-  });
-
-  after(async () => {
-    await adapter.stop();
-    await h.stop();
-  });
+  const s = faultSuite();
 
   it('every request gets its 504 on time, and the first after the stall succeeds', async () => {
-    h.proxy.setFault({ mode: 'stall' }, 'query');
-    await firstFailure(adapter, '1s');
+    s.h.proxy.setFault({ mode: 'stall' }, 'query');
+    await firstFailure(s.adapter, '1s');
     // 40 requests over ~4 s: a new coalescing window each 1 s, 10 HPAs per window; each stalled
-    // query holds one of the adapter's pooled connections to Prometheus.
+    // query holds one of the s.adapter's pooled connections to Prometheus.
     const answers = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         await new Promise((r) => setTimeout(r, i * 100));
-        return hpaGet(adapter, '1s');
+        return hpaGet(s.adapter, '1s');
       }),
     );
-    h.proxy.setFault({ mode: 'pass' });
-    const recoveredS = await recovery(adapter, 90_000);
+    s.h.proxy.setFault({ mode: 'pass' });
+    const recoveredS = await recovery(s.adapter, 90_000);
     report('Prometheus stalled under load (40 HPA requests)', answers[0]!, recoveredS);
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([504]));
     assert.ok(Math.max(...answers.map((a) => a.ms)) < 2500, 'no hang past the 1 s deadline');

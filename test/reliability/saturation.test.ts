@@ -4,40 +4,18 @@
  * Prometheus and the fake kube API. The only refusals allowed are 429s; no request fails
  * otherwise or hangs; RSS does not keep growing. Figures are printed, not asserted as targets.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startAdapter,
-  startHarness,
-  waitListed,
-  type Harness,
-  type RunningAdapter,
-} from '../integration/harness.ts';
-import { recovery } from './fault-support.ts';
+import { faultSuite } from './fault-support.ts';
 import { saturate, summary } from './saturation.ts';
 
 describe('saturation (short)', { timeout: 120_000 }, () => {
-  let h: Harness;
-  let adapter: RunningAdapter;
-
-  before(async () => {
-    h = await startHarness(3);
-    adapter = await startAdapter({ dir: h.dir, prometheusUrl: h.prometheus.url }, [
-      '--rate-interval=30s',
-    ]);
-    await waitListed(adapter, 'pods/http_requests');
-    await recovery(adapter);
-  });
-
-  after(async () => {
-    await adapter.stop();
-    await h.stop();
-  });
+  const s = faultSuite({ apps: 3, via: 'direct' });
 
   it('25 s at full rate: only 200s and 429s, no hang, RSS flat', async () => {
     const r = await saturate({
-      port: adapter.port,
-      pid: adapter.process.child.pid ?? 0,
+      port: s.adapter.port,
+      pid: s.adapter.process.child.pid ?? 0,
       durationMs: 25_000,
       concurrency: 64,
     });

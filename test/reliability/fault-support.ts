@@ -68,6 +68,20 @@ export const recovery = async (adapter: RunningAdapter, timeoutMs = 60_000): Pro
   return r.seconds;
 };
 
+/**
+ * The first HPA answer that is not a 200: a success stays shared for the 1 s coalescing window
+ * (correct values of that window), so the fault shows from the next window on.
+ */
+export const firstFailure = async (adapter: RunningAdapter, timeout: string): Promise<Outcome> => {
+  const r = await pollUntil(
+    () => hpaGet(adapter, timeout),
+    (o) => o.status !== 200,
+    { timeoutMs: 10_000, intervalMs: 50 },
+  );
+  if (!r.ok || r.value === undefined) throw new Error(`still 200 after ${r.seconds} s`);
+  return r.value;
+};
+
 /** Prints a matrix row's measured figures (the numbers docs/reliability.md quotes). */
 export const report = (fault: string, o: Outcome, recoveredS?: number): void => {
   const rec = recoveredS === undefined ? '' : ` recovered in ${recoveredS.toFixed(2)} s`;

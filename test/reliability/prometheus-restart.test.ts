@@ -5,25 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunningAdapter } from '../integration/harness.ts';
-import { pollUntil } from '../support/poll.ts';
-import { faultSuite, hpaGet, recovery, report, type Outcome } from './fault-support.ts';
+import { faultSuite, firstFailure, hpaGet, recovery, report } from './fault-support.ts';
 
 const FETCH = 'Internal error occurred: unable to fetch metrics';
-
-/**
- * The first HPA answer that is not a 200: a success stays shared for the 1 s coalescing window
- * (correct values of that window), so the fault shows from the next window on.
- */
-const firstFailure = async (adapter: RunningAdapter, timeout: string): Promise<Outcome> => {
-  const r = await pollUntil(
-    () => hpaGet(adapter, timeout),
-    (o) => o.status !== 200,
-    { timeoutMs: 10_000, intervalMs: 50 },
-  );
-  assert.ok(r.ok && r.value !== undefined, `still 200 after ${r.seconds} s`);
-  return r.value;
-};
 
 describe('Prometheus killed and restarted on the same port', { timeout: 120_000 }, () => {
   const s = faultSuite({ via: 'direct' });

@@ -82,6 +82,41 @@ export const firstFailure = async (adapter: RunningAdapter, timeout: string): Pr
   return r.value;
 };
 
+export interface Timed {
+  readonly at: number;
+  readonly status: number;
+  readonly message: string;
+}
+
+/** HPA clients looping on the request until `stop()`; every answer kept with its time. */
+export const hpaLoad = (
+  adapter: RunningAdapter,
+  clients: number,
+): { readonly outcomes: readonly Timed[]; stop(): Promise<void> } => {
+  const outcomes: Timed[] = [];
+  let stopped = false;
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      const o = await hpaGet(adapter, '5s');
+      outcomes.push({ at: performance.now(), status: o.status, message: o.message });
+    }
+  };
+  const loops = Array.from({ length: clients }, loop);
+  return {
+    outcomes,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+    },
+  };
+};
+
+/** The failures among `outcomes` and their distinct `<code> <message>` kinds. */
+export const failuresOf = (outcomes: readonly Timed[]) => {
+  const failed = outcomes.filter((o) => o.status !== 200);
+  return { failed, kinds: [...new Set(failed.map((o) => `${o.status} ${o.message}`))] };
+};
+
 /** Prints a matrix row's measured figures (the numbers docs/reliability.md quotes). */
 export const report = (fault: string, o: Outcome, recoveredS?: number): void => {
   const rec = recoveredS === undefined ? '' : ` recovered in ${recoveredS.toFixed(2)} s`;

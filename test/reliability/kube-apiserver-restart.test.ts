@@ -28,7 +28,7 @@ import {
   type RunningAdapter,
 } from '../integration/harness.ts';
 import { polled, pollUntil } from '../support/poll.ts';
-import { hpaGet, recovery } from './fault-support.ts';
+import { failuresOf, hpaLoad, recovery } from './fault-support.ts';
 
 const ENV = e2eClusterEnv(10);
 const DIR = ENV['K8S_PA_CLUSTER_DIR'] ?? '';
@@ -111,15 +111,8 @@ describe(
 
     it('answers a Status while it is down, resyncs its watches and recovers by itself', async () => {
       const a = adapter as RunningAdapter;
-      const outcomes: { at: number; status: number; message: string }[] = [];
-      let stop = false;
-      const loop = async (): Promise<void> => {
-        while (!stop) {
-          const o = await hpaGet(a, '5s');
-          outcomes.push({ at: performance.now(), status: o.status, message: o.message });
-        }
-      };
-      const loops = Array.from({ length: 4 }, loop);
+      const load = hpaLoad(a, 4);
+      const { outcomes } = load;
       const pid = Number((await readFile(PID_FILE, 'utf8')).trim());
       const stopped = performance.now();
       process.kill(pid, 'SIGTERM');
@@ -148,10 +141,8 @@ describe(
         (o) => o?.status === 200,
         { timeoutMs: 60_000, intervalMs: 100 },
       );
-      stop = true;
-      await Promise.all(loops);
-      const failed = outcomes.filter((o) => o.status !== 200);
-      const kinds = [...new Set(failed.map((o) => `${o.status} ${o.message}`))];
+      await load.stop();
+      const { failed, kinds } = failuresOf(outcomes);
       console.log(
         `[fault-matrix] real kube-apiserver stopped (exit took ${downForS.toFixed(2)} s${exited.ok ? '' : ', SIGKILL needed'}), ` +
           `up again in ${upS.toFixed(1)} s: ${outcomes.length} requests, ${failed.length} failed as ${JSON.stringify(kinds)}; ` +

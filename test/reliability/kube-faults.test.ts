@@ -21,7 +21,15 @@ import {
 import type { RecordedRequest, RunningFake } from '../support/fake-kube-api.ts';
 import { pollUntil } from '../support/poll.ts';
 import { freePort } from '../support/processes.ts';
-import { faultSuite, hpaGet, HPA_PATH, recovery, report } from './fault-support.ts';
+import {
+  faultSuite,
+  failuresOf,
+  hpaGet,
+  hpaLoad,
+  HPA_PATH,
+  recovery,
+  report,
+} from './fault-support.ts';
 
 const json = (res: ServerResponse, code: number, body: unknown): void => {
   res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -82,15 +90,8 @@ describe('kube-apiserver restarted under load', { timeout: 120_000 }, () => {
   });
 
   it('answers a Status while it is down and recovers by itself once it is back', async () => {
-    const outcomes: { at: number; status: number; message: string }[] = [];
-    let stop = false;
-    const loop = async (): Promise<void> => {
-      while (!stop) {
-        const o = await hpaGet(s.adapter, '5s');
-        outcomes.push({ at: performance.now(), status: o.status, message: o.message });
-      }
-    };
-    const loops = Array.from({ length: 4 }, loop);
+    const load = hpaLoad(s.adapter, 4);
+    const { outcomes } = load;
     const port = Number(new URL(s.h.kubeServer.url).port);
     await s.h.kubeServer.stop();
     const down = await pollUntil(
@@ -105,10 +106,8 @@ describe('kube-apiserver restarted under load', { timeout: 120_000 }, () => {
       (o) => o?.status === 200,
       { timeoutMs: 30_000, intervalMs: 50 },
     );
-    stop = true;
-    await Promise.all(loops);
-    const failed = outcomes.filter((o) => o.status !== 200);
-    const kinds = [...new Set(failed.map((o) => `${o.status} ${o.message}`))];
+    await load.stop();
+    const { failed, kinds } = failuresOf(outcomes);
     console.log(
       `[fault-matrix] kube API down ~${down.seconds.toFixed(2)} s under load: ${outcomes.length} requests, ` +
         `${failed.length} failed as ${JSON.stringify(kinds)}; recovered ${recovered.seconds.toFixed(2)} s after restart`,

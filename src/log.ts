@@ -24,8 +24,26 @@ const redact = (fields: Record<string, unknown>): Record<string, unknown> =>
     Object.entries(fields).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : v]),
   );
 
-const serialise = (value: unknown): unknown =>
-  value instanceof Error ? { message: value.message, name: value.name } : value;
+/**
+ * An Error as its message, name, errno code and cause chain (the cause says why: ECONNREFUSED…),
+ * at most 5 causes deep (a cause chain may loop).
+ */
+const serialise = (value: unknown, depth = 0): unknown => {
+  if (!(value instanceof Error)) return value;
+  const { code } = value as { code?: unknown };
+  const cause =
+    depth >= 5
+      ? undefined
+      : value.cause instanceof Error
+        ? serialise(value.cause, depth + 1)
+        : value.cause;
+  return {
+    message: value.message,
+    name: value.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(cause === undefined ? {} : { cause }),
+  };
+};
 
 export const createLogger = (options: LoggerOptions): Logger => {
   const write = options.write ?? ((line: string) => process.stderr.write(line));

@@ -251,6 +251,21 @@ describe('responses', () => {
     });
   }
 
+  it('stops reading a query answer past maxQueryResponseBytes; series answers are not bounded', async () => {
+    fake.reply = (s) => ({ status: 200, body: s.url.includes('series') ? SERIES : VECTOR });
+    await withClient({ maxQueryResponseBytes: 10 }, async (c) => {
+      await assert.rejects(c.query('up', 1), {
+        name: 'PrometheusError',
+        errorType: 'bad_response',
+        message: 'bad_response: response larger than 10 bytes',
+      });
+      assert.equal((await c.series('up', 0)).count, 1);
+    });
+    await withClient({ maxQueryResponseBytes: VECTOR.length }, async (c) => {
+      assert.equal((await c.query('up', 1)).type, 'vector');
+    });
+  });
+
   it('treats a 503 with a success envelope as success (as upstream)', async () => {
     fake.reply = () => ({ status: 503, body: VECTOR });
     await withClient({}, async (c) => {

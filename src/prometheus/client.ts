@@ -26,6 +26,11 @@ export interface PrometheusClientOptions extends PrometheusAuthOptions {
    * against a large Prometheus or a slow Thanos may take minutes and still be worth finishing.
    */
   readonly seriesTimeoutMs?: number | undefined;
+  /**
+   * Largest `/api/v1/query` answer read, in bytes (default 32 MiB); a larger one is a
+   * `bad_response` error, read no further (not in upstream, whose client reads any size).
+   */
+  readonly maxQueryResponseBytes?: number | undefined;
   /** Histogram hook (path, server, seconds): success and Prometheus errors, not transport errors. */
   readonly observe?: ((path: string, server: string, seconds: number) => void) | undefined;
   /** Request log hook for `--v=6`: called once a response status is known. */
@@ -107,6 +112,27 @@ export const requestTarget = (
 };
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Default bound of a query answer: a few thousand samples take well under 1 MiB. */
+export const MAX_QUERY_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** The body as text, or a `bad_response` error as soon as it passes `limit` bytes. */
+const readLimited = async (
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+): Promise<string> => {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += (chunk as Buffer).length;
+    if (total > limit) {
+      body.destroy();
+      throw new PrometheusError('bad_response', `response larger than ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString();
+};
 
 /**
  * The Prometheus HTTP client (upstream-behaviour: client): `/api/v1/series`, `/api/v1/query`, Go's
@@ -208,7 +234,11 @@ export const createPrometheusClient = (options: PrometheusClientOptions): HttpPr
       const params: [string, string][] = [['query', promql]];
       if (time !== 0) params.push(['time', formatModelTime(time)]);
       return parseQueryResult(
-        await call(QUERY_PATH, params, signal, async (b) => decodeEnvelope(await b.text())),
+        await call(QUERY_PATH, params, signal, async (b) =>
+          decodeEnvelope(
+            await readLimited(b, options.maxQueryResponseBytes ?? MAX_QUERY_RESPONSE_BYTES),
+          ),
+        ),
       );
     },
     close: () => dispatcher.close(),

@@ -27,6 +27,39 @@ describe('coalescer', () => {
     assert.equal(calls, 1);
   });
 
+  it('aborts the shared call once every caller has aborted, then loads anew', () => {
+    const c = createCoalescer<number>({ ttlMs: 1000, maxEntries: 10, now: () => 0 });
+    const seen: AbortSignal[] = [];
+    const load = (signal: AbortSignal) => {
+      seen.push(signal);
+      return new Promise<number>(() => undefined);
+    };
+    const [a, b] = [new AbortController(), new AbortController()];
+    void c.get('k', load, a.signal);
+    void c.get('k', load, b.signal);
+    a.abort();
+    assert.equal(seen[0]?.aborted, false, 'one caller still waits');
+    b.abort();
+    assert.equal(seen[0]?.aborted, true, 'nobody waits any more');
+    void c.get('k', load, new AbortController().signal);
+    assert.equal(seen.length, 2, 'the abandoned call is not shared');
+  });
+
+  it('never aborts a call that a caller without a signal waits on', () => {
+    const c = createCoalescer<number>({ ttlMs: 1000, maxEntries: 10, now: () => 0 });
+    const seen: AbortSignal[] = [];
+    const load = (signal: AbortSignal) => {
+      seen.push(signal);
+      return new Promise<number>(() => undefined);
+    };
+    const a = new AbortController();
+    void c.get('k', load);
+    void c.get('k', load, a.signal);
+    a.abort();
+    assert.equal(seen[0]?.aborted, false);
+    assert.equal(seen.length, 1);
+  });
+
   it('reuses a result for ttl, then loads again', async () => {
     let now = 0;
     let calls = 0;

@@ -2,9 +2,12 @@
  * Coalescing of identical work: concurrent calls with the same key share one in-flight promise,
  * and a successful result is reused for `ttlMs`. Failures are never cached. The cache is bounded
  * (oldest entries go first). Used for PromQL queries across HPAs and for object listings.
+ * A caller may pass its AbortSignal: once every caller of an in-flight call has gone (aborted),
+ * the shared call's own signal aborts and the entry is dropped, so abandoned work (a stalled
+ * Prometheus) does not hold connections until the client's own timeout.
  */
 export interface Coalescer<V> {
-  get(key: string, load: () => Promise<V>): Promise<V>;
+  get(key: string, load: (signal: AbortSignal) => Promise<V>, signal?: AbortSignal): Promise<V>;
 }
 
 export interface CoalescerOptions {
@@ -19,6 +22,9 @@ interface Entry<V> {
   readonly promise: Promise<V>;
   /** When the promise resolved; undefined while in flight. */
   settledAt: number | undefined;
+  readonly controller: AbortController;
+  /** Callers still waiting on the in-flight call (one without a signal never leaves). */
+  waiters: number;
 }
 
 export const createCoalescer = <V>(options: CoalescerOptions): Coalescer<V> => {
@@ -32,18 +38,35 @@ export const createCoalescer = <V>(options: CoalescerOptions): Coalescer<V> => {
       entries.delete(key);
     }
   };
+  /** Counts the caller in while the call is in flight; the last one to abort aborts the call. */
+  const join = (key: string, entry: Entry<V>, signal: AbortSignal | undefined): void => {
+    if (entry.settledAt !== undefined || signal?.aborted === true) return;
+    entry.waiters += 1;
+    const leave = (): void => {
+      entry.waiters -= 1;
+      if (entry.waiters > 0 || entry.settledAt !== undefined) return;
+      if (entries.get(key) === entry) entries.delete(key);
+      entry.controller.abort(signal?.reason);
+    };
+    signal?.addEventListener('abort', leave, { once: true });
+    const done = (): void => signal?.removeEventListener('abort', leave);
+    entry.promise.then(done, done);
+  };
   return {
-    get: (key, load) => {
+    get: (key, load, signal) => {
       const existing = entries.get(key);
       if (existing !== undefined && fresh(existing)) {
         options.onLookup?.(true);
+        join(key, existing, signal);
         return existing.promise;
       }
       options.onLookup?.(false);
       evict();
-      const promise = load();
-      const entry: Entry<V> = { promise, settledAt: undefined };
+      const controller = new AbortController();
+      const promise = load(controller.signal);
+      const entry: Entry<V> = { promise, settledAt: undefined, controller, waiters: 0 };
       entries.set(key, entry);
+      join(key, entry, signal);
       promise.then(
         () => {
           entry.settledAt = options.now();

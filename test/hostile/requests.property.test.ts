@@ -4,7 +4,7 @@
  * the real app (src/api/app.ts) with the real custom, external and resource providers over the
  * recording fakes of test/hostile/pipeline.ts. Every answer is a Kubernetes Status with a 4xx
  * (or upstream's plain `404 page not found` / `400 Bad Request` for non-API paths), or a 2xx;
- * never a 5xx beyond the ones upstream gives (listed in docs/reliability-hostile.md), never a
+ * never a 5xx beyond the ones upstream gives (listed in docs/reliability.md, "Hostile input"), never a
  * stack trace or a file path of ours. Any PromQL sent still parses.
  */
 import { describe, it } from 'node:test';

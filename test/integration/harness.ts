@@ -109,6 +109,19 @@ export const allowEveryAccessReview = (kube: FakeKubeApi): void => {
   });
 };
 
+/** The fake kube API of a harness: the apps as pods `app=sample-app`, every review allowed. */
+export const fakeKubeFor = (apps: readonly SampleApp[]): FakeKubeApi => {
+  const kube = createFakeKubeApi();
+  kube.setPods('default', [
+    ...apps.map((a) => ({ name: a.name, labels: { app: 'sample-app' } })),
+    { name: 'unrelated', labels: { app: 'other' } },
+  ]);
+  kube.setNamespaces([{ name: 'default' }]);
+  kube.setNodes([{ name: 'node-1' }]);
+  allowEveryAccessReview(kube);
+  return kube;
+};
+
 export interface Harness {
   readonly dir: string;
   readonly apps: readonly SampleApp[];
@@ -138,14 +151,7 @@ export const startHarness = async (
     })),
   );
   const proxy = await startRecordingProxy(prometheus.url);
-  const kube = createFakeKubeApi();
-  kube.setPods('default', [
-    ...apps.map((a) => ({ name: a.name, labels: { app: 'sample-app' } })),
-    { name: 'unrelated', labels: { app: 'other' } },
-  ]);
-  kube.setNamespaces([{ name: 'default' }]);
-  kube.setNodes([{ name: 'node-1' }]);
-  allowEveryAccessReview(kube);
+  const kube = fakeKubeFor(apps);
   const kubeServer = await kube.start();
   await writeFile(join(dir, 'kubeconfig'), kubeconfigFor(kubeServer.url));
   const stop = async (): Promise<void> => {

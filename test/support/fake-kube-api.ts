@@ -49,7 +49,8 @@ export interface FakeKubeApi {
   /** Every request received, in arrival order. */
   readonly requests: readonly RecordedRequest[];
   clearRequests(): void;
-  start(): Promise<RunningFake>;
+  /** Listens on `port` of 127.0.0.1 (a free one by default). */
+  start(port?: number): Promise<RunningFake>;
 }
 
 export interface FakeKubeApiOptions {
@@ -237,16 +238,16 @@ export const createFakeKubeApi = (options: FakeKubeApiOptions = {}): FakeKubeApi
     clearRequests: () => {
       requests.length = 0;
     },
-    start: async () => {
+    start: async (port = 0) => {
       const server = createServer((req, res) => {
         handle(req, res).catch((err: unknown) => {
           sendJson(res, 500, statusBody(500, 'InternalError', String(err)));
         });
       });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      const bound = (server.address() as AddressInfo).port;
       return {
-        url: `http://127.0.0.1:${port}`,
+        url: `http://127.0.0.1:${bound}`,
         stop: () =>
           new Promise<void>((resolve) => {
             server.closeAllConnections();

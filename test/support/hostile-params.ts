@@ -1,7 +1,7 @@
 /**
  * fast-check parameters for the hostile-input properties: a fixed seed (HOSTILE_SEED overrides
  * it) and run counts scaled by HOSTILE_SCALE (the nightly `npm run test:hostile-long` uses 20;
- * see docs/reliability-hostile.md).
+ * see docs/reliability.md, "Hostile input").
  * fast-check's failure message carries the seed (replay: HOSTILE_SEED=<seed>), the path and the
  * shrunk counterexample.
  */

@@ -15,7 +15,12 @@ export interface ScrapeTarget {
 
 export interface TestPrometheus {
   readonly url: string;
+  /** The current process (a new one after `restart`). */
   readonly process: Running;
+  /** SIGKILLs the process and waits for it to exit (the data directory stays). */
+  kill(): Promise<void>;
+  /** Starts Prometheus again on the same port and data directory; resolves once it is ready. */
+  restart(): Promise<void>;
   /** Instant query, straight to Prometheus. */
   query(promql: string, time?: number): Promise<unknown>;
   stop(): Promise<void>;
@@ -38,12 +43,14 @@ export const startPrometheus = async (
   const dir = await mkdtemp(join(tmpdir(), 'k8spa-prom-'));
   const port = await freePort();
   await writeFile(join(dir, 'prometheus.yml'), configFor(targets));
-  const proc = startProcess('prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--log.level=warn',
-  ]);
+  const spawnOne = (): Running =>
+    startProcess('prometheus', [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ]);
+  let proc = spawnOne();
   const url = `http://127.0.0.1:${port}`;
   const query = async (promql: string, time?: number): Promise<unknown> => {
     const params = new URLSearchParams({ query: promql });
@@ -57,18 +64,41 @@ export const startPrometheus = async (
     await proc.stop();
     await rm(dir, { recursive: true, force: true });
   };
-  try {
-    polled(
-      await pollUntil(
-        async () => (await fetch(`${url}/-/ready`)).ok,
-        (ready) => ready,
-        { timeoutMs: 20_000, intervalMs: 200 },
-      ),
-      'prometheus ready',
-    );
-  } catch (err) {
-    await stop();
-    throw new Error(`prometheus did not start: ${proc.output()}`, { cause: err });
-  }
-  return { url, process: proc, query, stop };
+  const ready = async (): Promise<void> => {
+    try {
+      polled(
+        await pollUntil(
+          async () => (await fetch(`${url}/-/ready`)).ok,
+          (up) => up,
+          { timeoutMs: 20_000, intervalMs: 100 },
+        ),
+        'prometheus ready',
+      );
+    } catch (err) {
+      await stop();
+      throw new Error(`prometheus did not start: ${proc.output()}`, { cause: err });
+    }
+  };
+  const kill = async (): Promise<void> => {
+    const { child } = proc;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const restart = async (): Promise<void> => {
+    proc = spawnOne();
+    await ready();
+  };
+  await ready();
+  return {
+    url,
+    get process() {
+      return proc;
+    },
+    kill,
+    restart,
+    query,
+    stop,
+  };
 };

@@ -33,13 +33,15 @@ export const recording = (deps: ExplainDeps, nowMs: number): Recording => {
   const taps: ExplainTaps = {
     now: () => nowMs,
     prometheus: {
+      // Recorded in the order they were sent (concurrent queries may answer in any order).
       query: async (promql, time, signal) => {
+        const at = queries.push({ promql, time, samples: [] }) - 1;
         try {
           const result = await deps.prometheus.query(promql, time, signal);
-          queries.push({ promql, time, resultType: result.type, samples: rawSamples(result) });
+          queries[at] = { promql, time, resultType: result.type, samples: rawSamples(result) };
           return result;
         } catch (err) {
-          queries.push({ promql, time, samples: [], error: message(err) });
+          queries[at] = { promql, time, samples: [], error: message(err) };
           throw err;
         }
       },

@@ -112,6 +112,7 @@ const compileOne = (
     kind: where.kind,
     path,
     seriesQuery: rule.seriesQuery,
+    ...(rule.backend === undefined ? {} : { backend: rule.backend }),
     keepSeries: (name: string) => filter(name),
     metricNameFor: (name: string) => naming.metricNameFor(name),
     resourcesFor: (labels: readonly string[]) => converter.resourcesForLabels(labels).resources,

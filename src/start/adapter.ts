@@ -6,7 +6,13 @@
 import { ConfigError, formatProblem } from '../config/config-error.ts';
 import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
 import type { AdapterConfig } from '../config/types.ts';
-import { firstResourceMap, kubeClientFor, prometheusClientFor } from './clients.ts';
+import {
+  backendClientFor,
+  firstResourceMap,
+  kubeClientFor,
+  prometheusClientFor,
+} from './clients.ts';
+import { createBackends } from './backends.ts';
 import { createHealthSource } from './health.ts';
 import type { ApiGroup } from '../api/api-group.ts';
 import { createApp } from '../api/app.ts';
@@ -67,7 +73,15 @@ export const startAdapter = async (
   for (const w of state.warnings) logger.info('config warning', { problem: formatProblem(w) });
 
   const metrics = createSelfMetrics({ processMetrics: true });
-  const prometheus = prometheusClientFor(options, metrics, logger);
+  // The flag-defined backend plus the config's `backends`, routed per rule (start/backends.ts).
+  const prometheus = createBackends({
+    defaultClient: prometheusClientFor(options, metrics, logger),
+    backends: loaded.config.backends ?? [],
+    clientFor: backendClientFor(options, metrics, logger),
+    now: Date.now,
+    logger,
+    onHealth: metrics.backendUp,
+  });
 
   const queries = coalescedQueries(prometheus, options.coalesceWindowMs, (shared) => {
     metrics.countCoalesced('query', shared);

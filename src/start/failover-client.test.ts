@@ -79,7 +79,11 @@ describe('createFailoverClient', () => {
     const dead = createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
-    await new Promise<void>((r) => dead.close(() => r()));
+    await new Promise<void>((r) =>
+      dead.close(() => {
+        r();
+      }),
+    );
     const client = createFailoverClient({
       backend: 'main',
       urls: [deadUrl, b.url()],

@@ -76,7 +76,7 @@ export const createBackends = (options: BackendsOptions): HttpPrometheusClient =
       : backends.get(route.backend);
 
   return {
-    query: (promql, time, signal, route) => {
+    query: async (promql, time, signal, route) => {
       const backend = backendOf(route);
       if (backend === undefined) return options.defaultClient.query(promql, time, signal);
       const client = backend.clientFor(backend.tenant.forNamespace(route?.namespace));

@@ -110,11 +110,13 @@ describe('createFailoverClient', () => {
   });
 
   it('classifies errors', () => {
-    const table: readonly (readonly [PrometheusError, boolean])[] = [
+    const table: readonly (readonly [Error, boolean])[] = [
       [new PrometheusError('transport', 'ECONNREFUSED'), true],
       [new PrometheusError('bad_response', 'unknown response code 502'), true],
       [new PrometheusError('bad_response', 'unknown response code 404'), false],
+      [new PrometheusError('unavailable', 'x'), true],
       [new PrometheusError('bad_data', 'x'), false],
+      [new Error('transport'), false],
     ];
     for (const [err, want] of table) assert.equal(isFailoverError(err), want, err.message);
   });

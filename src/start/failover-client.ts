@@ -20,10 +20,11 @@ export interface FailoverOptions {
   readonly onHealth?: (backend: string, url: string, up: boolean) => void;
 }
 
-/** Errors another URL may not have: no response, or a 5xx without a Prometheus envelope. */
+/** Errors another URL may not have: no response, a 503 `unavailable`, or another 5xx. */
 export const isFailoverError = (err: unknown): boolean =>
   err instanceof PrometheusError &&
   (err.errorType === 'transport' ||
+    err.errorType === 'unavailable' ||
     (err.errorType === 'bad_response' && /\bcode 5\d\d\b/.test(err.detail)));
 
 export const createFailoverClient = (options: FailoverOptions): HttpPrometheusClient => {

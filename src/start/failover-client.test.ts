@@ -65,7 +65,7 @@ describe('createFailoverClient', () => {
     }
     assert.equal(a.state.hits, 2, 'the down URL is skipped after its first failure');
     assert.equal(lines.filter((l) => l.includes('backend switched URL')).length, 1);
-    assert.deepEqual(health, ['main a true', 'main a false']);
+    assert.deepEqual(health, ['main a true', 'main a false', 'main b true']);
     a.state.status = 200;
     clock.t += 30_001;
     await client.query('x', 0);

@@ -30,7 +30,12 @@ export const isFailoverError = (err: unknown): boolean =>
 export const createFailoverClient = (options: FailoverOptions): HttpPrometheusClient => {
   const { backend, urls, logger, now } = options;
   const downForMs = options.downForMs ?? 30_000;
-  const clients = urls.map((url) => ({ url, client: options.clientFor(url), downUntil: 0 }));
+  const clients = urls.map((url) => ({
+    url,
+    client: options.clientFor(url),
+    downUntil: 0,
+    up: undefined as boolean | undefined,
+  }));
   let serving: string | undefined;
 
   const ordered = () => {
@@ -46,8 +51,8 @@ export const createFailoverClient = (options: FailoverOptions): HttpPrometheusCl
     for (const entry of ordered()) {
       try {
         const result = await call(entry.client);
-        if (entry.downUntil !== 0 || serving === undefined)
-          options.onHealth?.(backend, entry.url, true);
+        if (entry.up !== true) options.onHealth?.(backend, entry.url, true);
+        entry.up = true;
         entry.downUntil = 0;
         if (serving !== undefined && serving !== entry.url) {
           logger.info('backend switched URL', { backend, from: serving, to: entry.url });
@@ -60,7 +65,8 @@ export const createFailoverClient = (options: FailoverOptions): HttpPrometheusCl
           logger.info('backend URL failed; trying the next', { backend, url: entry.url, err }, 2);
         }
         entry.downUntil = now() + downForMs;
-        options.onHealth?.(backend, entry.url, false);
+        if (entry.up !== false) options.onHealth?.(backend, entry.url, false);
+        entry.up = false;
         last = err;
       }
     }

@@ -111,6 +111,14 @@ describe('backends: positioned errors, all at once', () => {
         'c.yaml:5:19: backends[0].clientCertFile: clientCertFile and clientKeyFile go together',
       ],
     ],
+    [
+      'a tenant template that does not parse or names an unknown field',
+      'backends:\n- {name: a, urls: [http://x], tenant: {header: X, template: "<<.Nope>>"}}\n- {name: b, urls: [http://x], tenant: {header: X, template: "<<.Namespace"}}\n',
+      [
+        "c.yaml:2:61: backends[0].tenant.template: template: backends[0].tenant.template:1:2: at <.Nope>: can't evaluate field Nope in type struct (fields: Namespace)",
+        'c.yaml:3:61: backends[1].tenant.template: template: backends[1].tenant.template:1: unclosed action',
+      ],
+    ],
   ];
   for (const [name, text, expected] of table) {
     it(name, () => {

@@ -8,6 +8,7 @@ import { fail, failAt, joinPath, stringValue } from './yaml-nodes.ts';
 import type { DecodeContext } from './yaml-nodes.ts';
 import { listItems, mapChildren, structFields, type Child } from './yaml-shapes.ts';
 import { decodeList, nonEmpty, opt, optString, reqString } from './schema-helpers.ts';
+import { compileTemplate, TemplateError } from '../lib/go-template/go-template.ts';
 
 /** The backend the flags define (--prometheus-url and friends); rules without `backend` use it. */
 export const DEFAULT_BACKEND = 'default';
@@ -82,6 +83,15 @@ const decodeTenant = (ctx: DecodeContext, at: Child | undefined): TenantConfig |
   if (fields === undefined) return undefined;
   const header = reqString(ctx, fields, 'header', at);
   const template = optString(ctx, fields, 'template');
+  const templateAt = fields.get('template');
+  if (template !== undefined && templateAt !== undefined) {
+    try {
+      compileTemplate(template, { name: templateAt.path, fields: ['Namespace'] });
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      fail(ctx, templateAt.node, templateAt.path, err.message);
+    }
+  }
   return header === undefined ? undefined : { header, ...opt('template', template) };
 };
 

@@ -13,6 +13,8 @@ export interface SelfMetrics {
   readonly countRequest: (group: string, code: number) => void;
   /** Coalescing lookups: `shared` when served without new work (in flight or cached). */
   readonly countCoalesced: (what: 'query' | 'list', shared: boolean) => void;
+  /** `prometheus_adapter_backend_up{backend,url}`: 1 while the URL answers, 0 once it failed. */
+  readonly backendUp: (backend: string, url: string, up: boolean) => void;
   readonly relist: RelistObserver;
   /** Per-rule health (`prometheus_adapter_rule_*`), one series per rule. */
   readonly rules: RuleMetrics;
@@ -40,6 +42,12 @@ export const createSelfMetrics = (options: { readonly processMetrics: boolean })
     name: 'prometheus_adapter_coalesced_lookups_total',
     help: 'PromQL queries and object listings requested, by whether they were served from work already in flight or just done (shared) or ran anew.',
     labelNames: ['what', 'shared'],
+    registers: [registry],
+  });
+  const backendUp = new Gauge({
+    name: 'prometheus_adapter_backend_up',
+    help: 'Whether the last call to a backend URL got an answer (1) or a connection error or 5xx (0).',
+    labelNames: ['backend', 'url'],
     registers: [registry],
   });
   const relistLatency = new Histogram({
@@ -91,6 +99,9 @@ export const createSelfMetrics = (options: { readonly processMetrics: boolean })
     },
     countCoalesced: (what, shared) => {
       coalesced.inc({ what, shared: String(shared) });
+    },
+    backendUp: (backend, url, up) => {
+      backendUp.set({ backend, url }, up ? 1 : 0);
     },
     relist: {
       query: (seriesQuery, ok, seconds, count) => {

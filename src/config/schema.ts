@@ -15,65 +15,18 @@ import type {
   ResourceRules,
 } from './types.ts';
 import { DurationError, parsePromDuration } from '../lib/go-fmt/go-fmt.ts';
-import {
-  boolValue,
-  deref,
-  fail,
-  failAt,
-  isNullNode,
-  joinPath,
-  positionOf,
-  stringValue,
-} from './yaml-nodes.ts';
+import { boolValue, deref, fail, isNullNode, stringValue } from './yaml-nodes.ts';
 import type { DecodeContext } from './yaml-nodes.ts';
-import { listItems, mapChildren, structFields, type Child } from './yaml-shapes.ts';
-
-type Fields = ReadonlyMap<string, Child>;
-
-/** `{ key: value }`, or `{}` when the value is unset. */
-const opt = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
-  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-
-const nonEmpty = <T extends object>(value: T): T | undefined =>
-  Object.keys(value).length === 0 ? undefined : value;
-
-/** An optional string field; "" counts as unset. */
-const optString = (ctx: DecodeContext, fields: Fields, key: string): string | undefined => {
-  const child = fields.get(key);
-  const value = child === undefined ? undefined : stringValue(ctx, child.node, child.path);
-  return value === '' ? undefined : value;
-};
-
-/** A field that must be present; reports `required field is missing` at its parent. */
-const requiredChild = (
-  ctx: DecodeContext,
-  fields: Fields,
-  key: string,
-  parent: Child,
-): Child | undefined => {
-  const child = fields.get(key);
-  if (child !== undefined) return child;
-  const at = ctx.positions.get(parent.path) ?? positionOf(ctx, deref(ctx, parent.node));
-  failAt(ctx, at, joinPath(parent.path, key), 'required field is missing');
-  return undefined;
-};
-
-/** A string field that must be present and non-empty. */
-const reqString = (
-  ctx: DecodeContext,
-  fields: Fields,
-  key: string,
-  parent: Child,
-): string | undefined => {
-  const child = requiredChild(ctx, fields, key, parent);
-  if (child === undefined) return undefined;
-  const before = ctx.problems.length;
-  const value = stringValue(ctx, child.node, child.path);
-  if (ctx.problems.length === before && (value ?? '') === '') {
-    fail(ctx, child.node, child.path, 'must not be empty');
-  }
-  return value === '' ? undefined : value;
-};
+import { mapChildren, structFields, type Child } from './yaml-shapes.ts';
+import {
+  decodeList,
+  nonEmpty,
+  opt,
+  optString,
+  reqString,
+  requiredChild,
+} from './schema-helpers.ts';
+import { checkRuleBackends, decodeBackends } from './schema-backends.ts';
 
 const decodeFilter = (ctx: DecodeContext, at: Child): RegexFilter | undefined => {
   const fields = structFields(ctx, at.node, at.path, 'config.RegexFilter', ['is', 'isNot']);
@@ -143,21 +96,7 @@ const decodeName = (ctx: DecodeContext, at: Child | undefined): NameMapping | un
   });
 };
 
-const decodeList = <T>(
-  ctx: DecodeContext,
-  at: Child | undefined,
-  item: (ctx: DecodeContext, at: Child) => T | undefined,
-): T[] => {
-  const items = at === undefined ? undefined : listItems(ctx, at.node, at.path);
-  return (items ?? []).flatMap((child) => {
-    const decoded = item(ctx, child);
-    if (decoded === undefined) return [];
-    if (typeof decoded === 'object' && decoded !== null) ctx.itemPaths.set(decoded, child.path);
-    return [decoded];
-  });
-};
-
-const RULE_KEYS = ['seriesQuery', 'seriesFilters', 'resources', 'name', 'metricsQuery'];
+const RULE_KEYS = ['seriesQuery', 'seriesFilters', 'resources', 'name', 'metricsQuery', 'backend'];
 
 const decodeRule = (ctx: DecodeContext, at: Child): DiscoveryRule | undefined => {
   const fields = structFields(ctx, at.node, at.path, 'config.DiscoveryRule', RULE_KEYS);
@@ -169,6 +108,7 @@ const decodeRule = (ctx: DecodeContext, at: Child): DiscoveryRule | undefined =>
     ...opt('resources', decodeResourceMapping(ctx, fields.get('resources'))),
     ...opt('name', decodeName(ctx, fields.get('name'))),
     ...opt('metricsQuery', optString(ctx, fields, 'metricsQuery')),
+    ...opt('backend', optString(ctx, fields, 'backend')),
   };
   return seriesQuery === undefined ? undefined : { seriesQuery, ...rule };
 };
@@ -222,7 +162,7 @@ const decodeResourceRules = (
   return { cpu, memory, ...opt('window', window) };
 };
 
-const CONFIG_KEYS = ['rules', 'externalRules', 'resourceRules'];
+const CONFIG_KEYS = ['backends', 'rules', 'externalRules', 'resourceRules'];
 
 /** Decodes the document root; problems land in `ctx.problems`, the result is best-effort. */
 export const decodeConfig = (ctx: DecodeContext, root: unknown): AdapterConfig => {
@@ -230,9 +170,14 @@ export const decodeConfig = (ctx: DecodeContext, root: unknown): AdapterConfig =
     structFields(ctx, root, '', 'config.MetricsDiscoveryConfig', CONFIG_KEYS) ??
     new Map<string, Child>();
   const resourceRules = decodeResourceRules(ctx, fields.get('resourceRules'));
+  const backends = decodeBackends(ctx, fields.get('backends'));
+  const rules = decodeList(ctx, fields.get('rules'), decodeRule);
+  const externalRules = decodeList(ctx, fields.get('externalRules'), decodeRule);
+  checkRuleBackends(ctx, backends ?? [], [...rules, ...externalRules]);
   return {
-    rules: decodeList(ctx, fields.get('rules'), decodeRule),
-    externalRules: decodeList(ctx, fields.get('externalRules'), decodeRule),
+    ...opt('backends', backends),
+    rules,
+    externalRules,
     ...opt('resourceRules', resourceRules),
   };
 };

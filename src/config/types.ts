@@ -40,6 +40,8 @@ export interface DiscoveryRule {
   readonly resources?: ResourceMapping;
   readonly name?: NameMapping;
   readonly metricsQuery?: string;
+  /** Name of the `backends` entry serving this rule; unset = the flag-defined `default`. */
+  readonly backend?: string;
 }
 
 /** `resourceRules.cpu` / `resourceRules.memory`. */
@@ -59,7 +61,41 @@ export interface ResourceRules {
   readonly window?: string;
 }
 
+/** Query language of a backend: rules of a `metricsql` backend are not PromQL-linted. */
+export type Dialect = 'promql' | 'metricsql';
+
+/** A per-request tenant header (Cortex/Mimir `X-Scope-OrgID`, VictoriaMetrics `AccountID` …). */
+export interface TenantConfig {
+  readonly header: string;
+  /** Go template (`<< >>`) over `{Namespace}`; unset means only `namespaceTenants` apply. */
+  readonly template?: string;
+}
+
+/** One entry of the top-level `backends` list (an extension; upstream has one Prometheus). */
+export interface BackendConfig {
+  readonly name: string;
+  /** Tried in order on connection errors and 5xx responses. */
+  readonly urls: readonly string[];
+  readonly verb?: 'GET' | 'POST';
+  readonly dialect?: Dialect;
+  readonly tokenFile?: string;
+  readonly basicAuthFile?: string;
+  readonly caFile?: string;
+  readonly clientCertFile?: string;
+  readonly clientKeyFile?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly tenant?: TenantConfig;
+  /** namespace → tenant, consulted before `tenant.template`. */
+  readonly namespaceTenants?: Readonly<Record<string, string>>;
+  /** Tenant for root-scoped requests and relists when the template needs a namespace. */
+  readonly defaultTenant?: string;
+  /** Tenants to relist when the tenant depends on the namespace. */
+  readonly tenants?: readonly string[];
+}
+
 export interface AdapterConfig {
+  /** Extra backends; the flags define the one named `default`. */
+  readonly backends?: readonly BackendConfig[];
   readonly rules: readonly DiscoveryRule[];
   readonly externalRules: readonly DiscoveryRule[];
   /** Absent means metrics.k8s.io is not served. */

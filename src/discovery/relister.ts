@@ -117,24 +117,36 @@ const fetchAll = async (
   }
 };
 
+/** Relists are per backend and seriesQuery: rules share a call only when both are equal. */
+const keyOf = (rule: { readonly backend?: string | undefined; readonly seriesQuery: string }) =>
+  rule.backend === undefined ? rule.seriesQuery : `${rule.backend}\u0000${rule.seriesQuery}`;
+
+const splitKey = (key: string): { readonly backend?: string; readonly seriesQuery: string } => {
+  const cut = key.indexOf('\u0000');
+  return cut < 0
+    ? { seriesQuery: key }
+    : { backend: key.slice(0, cut), seriesQuery: key.slice(cut + 1) };
+};
+
 /** One series call; a failure is logged and kept as an outcome, never thrown. */
 const fetchOne = async (
   options: RelisterOptions,
   call: { readonly query: string; readonly start: number; readonly signal?: AbortSignal },
 ): Promise<readonly [string, Outcome]> => {
-  const { query: q, start, signal } = call;
+  const { query: key, start, signal } = call;
+  const { backend, seriesQuery: q } = splitKey(key);
   const began = performance.now();
   try {
-    const series = await options.client.series(q, start, signal);
+    const series = await options.client.series(q, start, signal, { backend });
     options.observer?.query(q, true, (performance.now() - began) / 1000, series.count);
-    return [q, { ok: true, series }];
+    return [key, { ok: true, series }];
   } catch (err) {
     options.observer?.query(q, false, (performance.now() - began) / 1000, 0);
     options.logger.error('series query failed; its rules keep their last good metrics', {
       seriesQuery: q,
       err,
     });
-    return [q, { ok: false, error: err instanceof Error ? err.message : String(err) }];
+    return [key, { ok: false, error: err instanceof Error ? err.message : String(err) }];
   }
 };
 
@@ -166,11 +178,11 @@ export const createRelister = (options: RelisterOptions): Relister => {
   const runOnce = async (signal?: AbortSignal): Promise<MetricIndex> => {
     const began = performance.now();
     const rules = options.rules();
-    const queries = [...new Set(rules.map((r) => r.seriesQuery))];
+    const queries = [...new Set(rules.map(keyOf))];
     const outcomes = await fetchAll(options, queries, signal);
     const previous = index.contributions;
     const contributions: RuleContribution[] = rules.map((rule, i) => {
-      const outcome = outcomes.get(rule.seriesQuery);
+      const outcome = outcomes.get(keyOf(rule));
       if (outcome?.ok) return contributionOf(rule, outcome.series);
       const kept = sameRule(lastRules[i], rule) ? previous[i] : undefined;
       return kept ?? { custom: [], external: [] };
@@ -180,7 +192,7 @@ export const createRelister = (options: RelisterOptions): Relister => {
     options.observer?.rules?.(
       rules.map((rule, i) => ({
         rule,
-        outcome: outcomes.get(rule.seriesQuery) ?? { ok: false, error: 'not queried' },
+        outcome: outcomes.get(keyOf(rule)) ?? { ok: false, error: 'not queried' },
         contribution: contributions[i] ?? { custom: [], external: [] },
       })),
     );

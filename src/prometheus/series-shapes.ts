@@ -40,3 +40,13 @@ export const shapesOf = (series: Iterable<Series>): SeriesSet => {
   for (const s of series) collector.add(s.name, Object.keys(s.labels));
   return collector.result();
 };
+
+/** One set from several (e.g. one per tenant): counts add up, each shape is kept once. */
+export const mergeShapes = (sets: readonly SeriesSet[]): SeriesSet => {
+  if (sets.length === 1 && sets[0] !== undefined) return sets[0];
+  const shapes = new Map<string, SeriesShape>();
+  for (const set of sets) {
+    for (const s of set.shapes) shapes.set(`${s.name}\u0000${s.labelNames.join('\u0000')}`, s);
+  }
+  return { count: sets.reduce((n, s) => n + s.count, 0), shapes: [...shapes.values()] };
+};

@@ -32,8 +32,27 @@ export type QueryResult =
   | { readonly type: 'scalar'; readonly timestamp: number; readonly value: number }
   | { readonly type: 'matrix'; readonly seriesCount: number };
 
+/**
+ * Which backend (config `backends`, default `default`) and, for tenant headers, which request
+ * namespace a call is for. Plain clients ignore it; start/backends.ts routes by it.
+ */
+export interface QueryRoute {
+  readonly backend?: string | undefined;
+  readonly namespace?: string | undefined;
+}
+
 /** The two calls the adapter makes. `time`/`start` are Date-free: seconds since the epoch. */
 export interface PrometheusClient {
-  series(match: string, start: number, signal?: AbortSignal): Promise<SeriesSet>;
-  query(promql: string, time: number, signal?: AbortSignal): Promise<QueryResult>;
+  series(
+    match: string,
+    start: number,
+    signal?: AbortSignal,
+    route?: QueryRoute,
+  ): Promise<SeriesSet>;
+  query(
+    promql: string,
+    time: number,
+    signal?: AbortSignal,
+    route?: QueryRoute,
+  ): Promise<QueryResult>;
 }

@@ -1,10 +1,11 @@
 /**
  * Query coalescing across HPAs (`--coalesce-window`, default 1s): the HPA controller asks for the
  * same metric of the same objects once per HPA per sync, often at once. Identical PromQL evaluated
- * in the same window is run once (evaluation time truncated to the window, so the answer is exact
- * for every caller), and identical object listings are shared for the window. The shared query
- * is aborted once every caller waiting on it has aborted (see coalesce.ts); otherwise the
- * clients' own timeouts bound it. A window of 0 turns coalescing off.
+ * in the same window against the same backend and namespace is run once (evaluation time
+ * truncated to the window, so the answer is exact for every caller), and identical object
+ * listings are shared for the window. The shared query is aborted once every caller waiting on
+ * it has aborted (see coalesce.ts); otherwise the clients' own timeouts bound it. A window of 0
+ * turns coalescing off.
  */
 import { createCoalescer } from './coalesce.ts';
 import type { KubeClient } from '../kubernetes/client.ts';
@@ -27,13 +28,12 @@ export const coalescedQueries = (
     onLookup,
   });
   return {
-    query: (promql, time, signal) => {
+    // The route (backend, namespace) is part of the key: a namespace's tenant header is never
+    // shared with another namespace's request.
+    query: (promql, time, signal, route) => {
       const at = Math.floor((time * 1000) / windowMs) * (windowMs / 1000);
-      return coalescer.get(
-        `${at}\u0000${promql}`,
-        (shared) => client.query(promql, at, shared),
-        signal,
-      );
+      const key = `${route?.backend ?? ''}\u0000${route?.namespace ?? ''}\u0000${at}\u0000${promql}`;
+      return coalescer.get(key, (shared) => client.query(promql, at, shared, route), signal);
     },
   };
 };

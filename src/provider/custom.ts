@@ -91,7 +91,12 @@ const samplesByName = async (
   }
   const nowMs = deps.now();
   const result = await observed(deps.observer, entry.rule, () =>
-    fetchMetrics(deps.prometheus, query, { nowMs, signal, logger: deps.logger }),
+    fetchMetrics(deps.prometheus, query, {
+      nowMs,
+      signal,
+      logger: deps.logger,
+      route: { backend: entry.rule.backend, namespace: request.namespace },
+    }),
   );
   if (result.type !== 'vector') {
     deps.logger.error('custom metrics query returned a non-vector', { query, type: result.type });

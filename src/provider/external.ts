@@ -107,7 +107,12 @@ export const createExternalProvider = (deps: ExternalProviderDeps): ExternalMetr
     const query = queryFor(deps, entry, request);
     const nowMs = deps.now();
     const result = await observed(deps.observer, entry.rule, () =>
-      fetchMetrics(deps.prometheus, query, { nowMs, signal, logger: deps.logger }),
+      fetchMetrics(deps.prometheus, query, {
+        nowMs,
+        signal,
+        logger: deps.logger,
+        route: { backend: entry.rule.backend, namespace: request.namespace },
+      }),
     );
     const values =
       result.type === 'vector'

@@ -79,7 +79,7 @@ const attempt = <T>(problems: RuleProblem[], path: string, fn: () => T): T | und
 
 const compileOne = (
   rule: DiscoveryRule,
-  where: { readonly kind: RuleKind; readonly path: string },
+  where: { readonly kind: RuleKind; readonly path: string; readonly metricsql: boolean },
   resources: ResourceMap,
   sink: ProblemSink,
 ): CompiledRule | undefined => {
@@ -99,7 +99,10 @@ const compileOne = (
     });
     return { template: t, rendered: t.render(SAMPLE_FIELDS) };
   });
-  if (query !== undefined) checkRenderedPromql(sink, `${path}.metricsQuery`, query.rendered);
+  // A `dialect: metricsql` backend's queries are MetricsQL, which the PromQL parser rejects.
+  if (query !== undefined && !where.metricsql) {
+    checkRenderedPromql(sink, `${path}.metricsQuery`, query.rendered);
+  }
   if (rule.metricsQuery === undefined) {
     sink.warnings.push({
       path,
@@ -112,6 +115,7 @@ const compileOne = (
     kind: where.kind,
     path,
     seriesQuery: rule.seriesQuery,
+    ...(rule.backend === undefined ? {} : { backend: rule.backend }),
     keepSeries: (name: string) => filter(name),
     metricNameFor: (name: string) => naming.metricNameFor(name),
     resourcesFor: (labels: readonly string[]) => converter.resourcesForLabels(labels).resources,
@@ -133,10 +137,14 @@ export const compileRules = (
     strictPromql: options.strictPromql ?? false,
   };
   const rules: CompiledRule[] = [];
+  const metricsql = new Set(
+    (config.backends ?? []).filter((b) => b.dialect === 'metricsql').map((b) => b.name),
+  );
   const add = (list: readonly DiscoveryRule[], kind: RuleKind, key: string) => {
     list.forEach((rule, i) => {
       const path = options.pathOf?.(rule) ?? `${key}[${i}]`;
-      const compiled = compileOne(rule, { kind, path }, resources, sink);
+      const where = { kind, path, metricsql: metricsql.has(rule.backend ?? '') };
+      const compiled = compileOne(rule, where, resources, sink);
       if (compiled) rules.push(compiled);
     });
   };

@@ -18,6 +18,8 @@ export interface CompiledRule {
   /** Where the rule is in the config, e.g. `rules[3]` — used in logs, metrics and errors. */
   readonly path: string;
   readonly seriesQuery: string;
+  /** The config `backend` serving this rule; unset = the flag-defined `default`. */
+  readonly backend?: string | undefined;
   /** The seriesFilters plus the implicit `is: name.matches`. */
   keepSeries(seriesName: string): boolean;
   /** The API metric name for a series name, or undefined when `name.matches` does not match. */

@@ -10,7 +10,14 @@ import { ConfigError, formatProblem } from '../config/config-error.ts';
 import { contentHash } from '../config/config-watch.ts';
 import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
 import type { AdapterConfig } from '../config/types.ts';
-import { firstResourceMap, kubeClientFor, prometheusClientFor, relisterFor } from './clients.ts';
+import {
+  backendClientFor,
+  firstResourceMap,
+  kubeClientFor,
+  prometheusClientFor,
+  relisterFor,
+} from './clients.ts';
+import { createBackends } from './backends.ts';
 import { createHealthSource } from './health.ts';
 import type { OperatorRoutes } from '../api/router.ts';
 import { startServer } from '../serve/serve.ts';
@@ -76,7 +83,16 @@ export const startAdapter = async (
 
   const metrics = createSelfMetrics({ processMetrics: true });
   metrics.configReload(true, Date.now());
-  const prometheus = prometheusClientFor(options, metrics, logger);
+  // The flag-defined backend plus the config's `backends`, routed per rule (start/backends.ts).
+  const prometheus = createBackends({
+    defaultClient: prometheusClientFor(options, metrics, logger),
+    backends: loaded.config.backends ?? [],
+    clientFor: backendClientFor(options, metrics, logger),
+    now: Date.now,
+    logger,
+    onHealth: metrics.backendUp,
+  });
+
   const queries = coalescedQueries(prometheus, options.coalesceWindowMs, (shared) => {
     metrics.countCoalesced('query', shared);
   });
@@ -176,7 +192,13 @@ export const startAdapter = async (
     ...(ctx.onReloadRequest ? { onReloadRequest: ctx.onReloadRequest } : {}),
     live,
     stateOptions,
-    checkConfig: ctx.checkConfig,
+    // The backends' clients are built once at start: a reload may not change `backends:`.
+    checkConfig: (config) => [
+      ...ctx.checkConfig(config),
+      ...(JSON.stringify(config.backends ?? []) === JSON.stringify(loaded.config.backends ?? [])
+        ? []
+        : ['backends: a changed backends section takes a restart; keeping the running config']),
+    ],
     applied: () => {
       relister.trigger();
     },

@@ -15,7 +15,8 @@ import type { ResourceMap } from '../kubernetes/types.ts';
 import type { Logger } from '../log.ts';
 import type { Options } from '../cli/options.ts';
 import { createPrometheusClient, type HttpPrometheusClient } from '../prometheus/client.ts';
-import { parseHeaderArgs } from '../prometheus/headers.ts';
+import { parseHeaderArgs, type HeaderMap } from '../prometheus/headers.ts';
+import type { BackendConfig } from '../config/types.ts';
 import type { SelfMetrics } from '../self-metrics.ts';
 import { VERSION } from '../version.ts';
 
@@ -91,3 +92,32 @@ export const relisterFor = (
     concurrency: 4,
     now: Date.now,
   });
+
+/** A client for one URL of a config backend: its own auth, verb and headers plus `extraHeaders`. */
+export const backendClientFor =
+  (options: Options, metrics: SelfMetrics, logger: Logger) =>
+  (backend: BackendConfig, url: string, extraHeaders: HeaderMap): HttpPrometheusClient =>
+    createPrometheusClient({
+      baseUrl: url,
+      verb: backend.verb ?? 'GET',
+      headers: {
+        ...Object.fromEntries(Object.entries(backend.headers ?? {}).map(([k, v]) => [k, [v]])),
+        ...extraHeaders,
+      },
+      caFile: backend.caFile ?? '',
+      clientCertFile: backend.clientCertFile ?? '',
+      clientKeyFile: backend.clientKeyFile ?? '',
+      tokenFile: backend.tokenFile ?? '',
+      basicAuthFile: backend.basicAuthFile ?? '',
+      observe: metrics.observePrometheusRequest,
+      timeoutMs: 60_000,
+      seriesTimeoutMs:
+        options.metricsRelistTimeoutMs === 0 ? undefined : options.metricsRelistTimeoutMs,
+      onRequest: (method, reqUrl, status, ms) => {
+        logger.info(
+          'prometheus request',
+          { backend: backend.name, method, url: reqUrl, status, ms },
+          6,
+        );
+      },
+    });

@@ -6,6 +6,7 @@ const hosts = {
   repoRoot: '/repo',
   nodeBinary: '/usr/bin/node',
   prometheusBinary: '/bin/prometheus',
+  victoriaMetricsBinary: '/cache/victoria-metrics',
 };
 
 test('imageRepository strips registry, tag and digest', () => {
@@ -37,6 +38,9 @@ test('mapImage maps the walkthrough images and rejects unknown ones', () => {
     ['k8spa/cpu-burner-other', undefined],
     ['nginx:1.25', undefined],
     ['prom/alertmanager', undefined],
+    ['victoriametrics/victoria-metrics:v1.151.0', '/cache/victoria-metrics'],
+    ['docker.io/victoriametrics/victoria-metrics', '/cache/victoria-metrics'],
+    ['victoriametrics/vmagent', undefined],
   ];
   for (const [image, program] of table) {
     const local = mapImage(image, hosts);

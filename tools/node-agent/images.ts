@@ -19,6 +19,8 @@ export interface ImageHosts {
   readonly repoRoot: string;
   readonly nodeBinary: string;
   readonly prometheusBinary: string;
+  /** Optional: without it `victoriametrics/victoria-metrics` images have no mapping. */
+  readonly victoriaMetricsBinary?: string;
 }
 
 /** Image name without registry, tag or digest: `quay.io/prometheus/prometheus:v2` → `prometheus/prometheus`. */
@@ -52,7 +54,8 @@ const nodeExample = (repo: string): string | undefined => {
  * `prom/prometheus*` and `prometheus/prometheus*` → Debian's prometheus; the adapter images
  * (`directxman12/k8s-prometheus-adapter*`, `registry.k8s.io/prometheus-adapter/*`, `k8s-prometheus-adapter*`)
  * → this project's `dist/main.js`; `luxas/autoscale-demo*` → `examples/sample-app/main.js`;
- * `k8spa/cpu-burner` → `examples/cpu-burner/main.js`; `busybox` → `/bin/sh` (for small shell workloads).
+ * `k8spa/cpu-burner` → `examples/cpu-burner/main.js`; `busybox` → `/bin/sh` (for small shell workloads);
+ * `victoriametrics/victoria-metrics` → the VictoriaMetrics single-node binary built from its Go module.
  */
 export const mapImage = (image: string, hosts: ImageHosts): LocalImage | undefined => {
   const repo = imageRepository(image);
@@ -67,6 +70,16 @@ export const mapImage = (image: string, hosts: ImageHosts): LocalImage | undefin
       imageId: `local://${hosts.prometheusBinary}`,
       volumes: ['/prometheus'],
       workingDir: '/prometheus',
+    };
+  }
+  if (repo === 'victoriametrics/victoria-metrics' && hosts.victoriaMetricsBinary !== undefined) {
+    return {
+      argv: [hosts.victoriaMetricsBinary],
+      defaultArgs: ['-storageDataPath=/victoria-metrics-data'],
+      entrypointAliases: ['/victoria-metrics-prod', 'victoria-metrics'],
+      imageId: `local://${hosts.victoriaMetricsBinary}`,
+      volumes: ['/victoria-metrics-data'],
+      workingDir: '/',
     };
   }
   if (isAdapter(repo)) {

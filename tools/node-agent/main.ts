@@ -86,6 +86,7 @@ const main = async (): Promise<void> => {
         repoRoot: opts.repoRoot,
         nodeBinary: process.execPath,
         prometheusBinary: opts.prometheusBinary,
+        victoriaMetricsBinary: opts.victoriaMetricsBinary,
       },
       ipPool: new IpPool(opts.bridgeIp),
       volumeData: apiVolumeData(client),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
 
 /** The node agent's settings, parsed once at startup. */
 export interface AgentOptions {
@@ -23,6 +24,8 @@ export interface AgentOptions {
   readonly repoRoot: string;
   /** The program `prom/prometheus` images run (one built with Kubernetes service discovery). */
   readonly prometheusBinary: string;
+  /** The program `victoriametrics/victoria-metrics` images run (scripts/backends/build-victoria-metrics.sh). */
+  readonly victoriaMetricsBinary: string;
   readonly verbosity: number;
 }
 
@@ -41,6 +44,10 @@ const spec = {
   'kube-version': { type: 'string', default: 'v1.34.4' },
   'repo-root': { type: 'string' },
   'prometheus-binary': { type: 'string', default: '/usr/bin/prometheus' },
+  'victoria-metrics-binary': {
+    type: 'string',
+    default: `${homedir()}/.cache/k8s-prometheus-adapter/victoria-metrics-v1.151.0/bin/victoria-metrics`,
+  },
   v: { type: 'string', default: '2' },
 } as const;
 
@@ -85,6 +92,7 @@ export const parseOptions = (argv: readonly string[]): AgentOptions => {
     kubeVersion: values['kube-version'],
     repoRoot: required(values, 'repo-root', errors),
     prometheusBinary: values['prometheus-binary'],
+    victoriaMetricsBinary: values['victoria-metrics-binary'],
     verbosity: Number(values.v),
   };
   if (!/^\d+\.\d+\.\d+\.1$/.test(opts.bridgeIp))

@@ -17,7 +17,7 @@ import {
   prometheusClientFor,
   relisterFor,
 } from './clients.ts';
-import { createBackends } from './backends.ts';
+import { backendsChangeProblems, createBackends } from './backends.ts';
 import { createHealthSource } from './health.ts';
 import type { OperatorRoutes } from '../api/router.ts';
 import { startServer } from '../serve/serve.ts';
@@ -195,9 +195,7 @@ export const startAdapter = async (
     // The backends' clients are built once at start: a reload may not change `backends:`.
     checkConfig: (config) => [
       ...ctx.checkConfig(config),
-      ...(JSON.stringify(config.backends ?? []) === JSON.stringify(loaded.config.backends ?? [])
-        ? []
-        : ['backends: a changed backends section takes a restart; keeping the running config']),
+      ...backendsChangeProblems(loaded.config)(config),
     ],
     applied: () => {
       relister.trigger();

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../api/errors.ts';
-import type { BackendConfig } from '../config/types.ts';
+import type { AdapterConfig, BackendConfig } from '../config/types.ts';
 import { createLogger } from '../log.ts';
 import { createPrometheusClient } from '../prometheus/client.ts';
 import type { QueryResult } from '../prometheus/types.ts';
 import { coalescedQueries } from '../provider/coalesced.ts';
-import { createBackends } from './backends.ts';
+import { backendsChangeProblems, createBackends } from './backends.ts';
 
 /**
  * A real Prometheus-shaped HTTP server that records the X-Scope-OrgID of every call and answers
@@ -123,4 +123,26 @@ describe('createBackends', () => {
     assert.deepEqual(s.seen.map((x) => x.tenant).sort(), ['infra', 'team-a', 'team-b']);
     await backends.close();
   });
+});
+
+describe('backendsChangeProblems', () => {
+  const base = { rules: [], externalRules: [] } as unknown as AdapterConfig;
+  const vm = { name: 'vm', urls: ['http://vm:8428'] } as BackendConfig;
+  const cases: readonly [string, AdapterConfig, AdapterConfig, number][] = [
+    ['no backends before or after', base, base, 0],
+    ['same backends', { ...base, backends: [vm] }, { ...base, backends: [vm] }, 0],
+    ['a backend added', base, { ...base, backends: [vm] }, 1],
+    [
+      'a URL changed',
+      { ...base, backends: [vm] },
+      { ...base, backends: [{ ...vm, urls: ['http://x'] }] },
+      1,
+    ],
+    ['a backend removed', { ...base, backends: [vm] }, base, 1],
+  ];
+  for (const [name, running, next, problems] of cases) {
+    it(name, () => {
+      assert.equal(backendsChangeProblems(running)(next).length, problems);
+    });
+  }
 });

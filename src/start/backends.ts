@@ -5,7 +5,7 @@
  * namespace A never carries B's tenant. Relists of a per-namespace tenant backend ask every
  * configured tenant and merge the series.
  */
-import type { BackendConfig } from '../config/types.ts';
+import type { AdapterConfig, BackendConfig } from '../config/types.ts';
 import { DEFAULT_BACKEND } from '../config/schema-backends.ts';
 import type { Logger } from '../log.ts';
 import type { HttpPrometheusClient } from '../prometheus/client.ts';
@@ -97,3 +97,14 @@ export const createBackends = (options: BackendsOptions): HttpPrometheusClient =
     },
   };
 };
+
+/**
+ * The reload check for `backends:` (its clients are built once at start): a config whose section
+ * differs from the running one is refused with this problem.
+ */
+export const backendsChangeProblems =
+  (running: AdapterConfig) =>
+  (next: AdapterConfig): readonly string[] =>
+    JSON.stringify(next.backends ?? []) === JSON.stringify(running.backends ?? [])
+      ? []
+      : ['backends: a changed backends section takes a restart; keeping the running config'];

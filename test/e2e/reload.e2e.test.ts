@@ -33,6 +33,7 @@ import {
 } from './local-cluster.ts';
 import { hpaWarningsSince, startReads } from './hpa-reads.ts';
 import { pollUntil } from '../support/poll.ts';
+import type { Explanation } from '../../src/explain/types.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 
 const WALK = join(REPO_ROOT, 'deploy/walkthrough');
@@ -185,6 +186,34 @@ describe(
       assert.ok(r.ok, `no metric: ${String(r.lastError)}`);
       assert.equal(await reloadGauge(), '1');
     });
+
+    step(
+      'explain on the deployed adapter: the walkthrough metric and a misspelt one',
+      MIN,
+      async () => {
+        if (target === undefined || admin === undefined) throw new Error('not deployed');
+        const [at, cert] = [target, admin];
+        const explainOf = async (path: string): Promise<Explanation> => {
+          const url = `/debug/explain?path=${encodeURIComponent(path)}&output=json`;
+          const r = await directGet(at, url, { clientCert: cert });
+          assert.equal(r.status, 200, r.text);
+          return JSON.parse(r.text) as Explanation;
+        };
+        const served = await explainOf(METRIC);
+        assert.equal(served.rule?.seriesName, 'http_requests_total');
+        assert.equal(served.answer.status, 200);
+        const objects = served.objects ?? [];
+        assert.ok(objects.length > 0, 'objects matched');
+        assert.ok(
+          objects.every((o) => o.startsWith('sample-app')),
+          objects.join(', '),
+        );
+        assert.match(served.verdict, /^200: \d+ value\(s\) served$/);
+        const misspelt = await explainOf(METRIC.replace('/http_requests?', '/http_request?'));
+        assert.equal(misspelt.answer.status, 404);
+        assert.equal(misspelt.didYouMean[0], 'pods/http_requests');
+      },
+    );
 
     step(
       'a ConfigMap edit adds a metric without a restart; a broken edit changes nothing',

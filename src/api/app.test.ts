@@ -249,6 +249,27 @@ describe('provider requests', () => {
   }
 });
 
+// ── shared answers ───────────────────────────────────────────────────────────────────────────
+
+describe('a provider answering with the very same values array', () => {
+  const path = `${CM}/v1beta1/nodes/*/some-metric`;
+  const cases: readonly [name: string, second: string, same: boolean][] = [
+    ['the same request: the same encoded body', path, true],
+    ['another version: its own body', path.replace('v1beta1', 'v1beta2'), false],
+    ['indented: its own body', `${path}?pretty=true`, false],
+  ];
+  for (const [name, second, same] of cases) {
+    it(name, async () => {
+      const app = createApp(baseDeps());
+      const a = await app.handle(get(path));
+      const b = await app.handle(get(second));
+      assert.equal(a.body === b.body, same);
+      assert.equal(a.status, 200);
+      assert.equal(b.status, 200);
+    });
+  }
+});
+
 // ── exact JSON ───────────────────────────────────────────────────────────────────────────────
 
 describe('golden JSON', () => {
@@ -349,7 +370,10 @@ describe('golden JSON', () => {
       custom: undefined,
       external: undefined,
     } as unknown as AppDeps);
-    assert.equal((await bare.handle(get('/apis'))).body, '{"kind":"APIGroupList","groups":[]}\n');
+    assert.equal(
+      (await bare.handle(get('/apis'))).body.toString(),
+      '{"kind":"APIGroupList","groups":[]}\n',
+    );
     assert.equal((await bare.handle(get(`${CM}/v1beta1`))).status, 404);
   });
 

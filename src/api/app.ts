@@ -17,7 +17,14 @@ import {
   type HeaderMap,
   type Identity,
 } from './http-types.ts';
-import { plainError, render, type RenderContext, type Reply } from './negotiate.ts';
+import {
+  createEncodeMemo,
+  plainError,
+  render,
+  type EncodeMemo,
+  type RenderContext,
+  type Reply,
+} from './negotiate.ts';
 import { buildOpenApi } from './openapi.ts';
 import type { CustomMetricsProvider, ExternalMetricsProvider, HealthSource } from './provider.ts';
 import {
@@ -166,11 +173,13 @@ const renderContext = (
   req: ApiRequest,
   query: URLSearchParams,
   auditId: string,
+  encoded: EncodeMemo,
 ): RenderContext => ({
   accept: headerValue(req.headers, 'accept'),
   userAgent: headerValue(req.headers, 'user-agent'),
   query,
   auditId,
+  encoded,
 });
 
 /** Builds the app from its providers; groups are installed only for the providers given. */
@@ -178,6 +187,7 @@ export const createApp = (deps: AppDeps): App => {
   const groups = groupsOf(deps);
   const router: RouterDeps = { ...deps, groups, openapi: buildOpenApi(groups) };
   const newAuditId = deps.newAuditId ?? randomUUID;
+  const encoded = createEncodeMemo();
   return {
     handle: async (req) => {
       const started = deps.now().getTime();
@@ -188,7 +198,7 @@ export const createApp = (deps: AppDeps): App => {
           ? { reply: plainError(400, '400 Bad Request') }
           : await respond(deps, router, req, target);
       const query = target?.query ?? new URLSearchParams();
-      const response = render(reply, renderContext(req, query, auditId));
+      const response = render(reply, renderContext(req, query, auditId, encoded));
       const attributes = info === undefined ? undefined : toAttributes(info);
       const seconds = (deps.now().getTime() - started) / 1000;
       deps.onRequest?.({ method: req.method, attributes, code: response.status, seconds });

@@ -69,13 +69,39 @@ const fetchValues = async (
   return { values, selectorJson: metricSel.length === 0 ? null : selectorJson(metricSel) };
 };
 
+/**
+ * The MetricValueList for `values`, the same object again for the very same values array (a
+ * provider hands identical requests in one coalescing window the same array), so its encoding is
+ * reused too (see negotiate.ts). Keyed weakly on the array: nothing outlives the provider's answer.
+ */
+type ListMemo = WeakMap<readonly CustomMetricValue[], Map<string, unknown>>;
+
+const listFor = (
+  memo: ListMemo,
+  version: CustomVersion,
+  values: readonly CustomMetricValue[],
+  selectorJson: unknown,
+): unknown => {
+  let byKey = memo.get(values);
+  if (byKey === undefined) {
+    byKey = new Map();
+    memo.set(values, byKey);
+  }
+  const key = `${version}\u0000${JSON.stringify(selectorJson)}`;
+  const hit = byKey.get(key);
+  if (hit !== undefined) return hit;
+  const list = customMetricList(version, values, selectorJson);
+  byKey.set(key, list);
+  return list;
+};
+
 const handler =
-  (provider: CustomMetricsProvider): GroupHandler =>
+  (provider: CustomMetricsProvider, memo: ListMemo): GroupHandler =>
   async (ctx) => {
     const target = targetOf(ctx);
     if (target.parts.length < 3) throw badRequest('invalid request path');
     const { values, selectorJson } = await fetchValues(provider, ctx, target);
-    return customMetricList(ctx.version as CustomVersion, values, selectorJson);
+    return listFor(memo, ctx.version as CustomVersion, values, selectorJson);
   };
 
 /** go-restful's matching of the three route templates against the path segments. */
@@ -135,18 +161,21 @@ const ROUTES: readonly RouteDoc[] = [
  * The custom metrics group. Discovery lists both versions (v1beta1 preferred) with one
  * `resource[.group]/metric` entry per provider descriptor; upstream lists only v1beta1.
  */
-export const customMetricsGroup = (provider: CustomMetricsProvider): ApiGroup => ({
-  name: CUSTOM_GROUP,
-  versions: ['v1beta1', 'v1beta2'],
-  definitionPrefix: (v) => `io.k8s.metrics.pkg.apis.custom_metrics.${v}`,
-  resources: () =>
-    provider.listMetrics().map((d) => ({
-      name: `${d.groupResource}/${d.metric}`,
-      singularName: '',
-      namespaced: d.namespaced,
-      kind: 'MetricValueList',
-      verbs: ['get'],
-    })),
-  match: (segments) => (matches(segments) ? handler(provider) : undefined),
-  routes: ROUTES,
-});
+export const customMetricsGroup = (provider: CustomMetricsProvider): ApiGroup => {
+  const memo: ListMemo = new WeakMap();
+  return {
+    name: CUSTOM_GROUP,
+    versions: ['v1beta1', 'v1beta2'],
+    definitionPrefix: (v) => `io.k8s.metrics.pkg.apis.custom_metrics.${v}`,
+    resources: () =>
+      provider.listMetrics().map((d) => ({
+        name: `${d.groupResource}/${d.metric}`,
+        singularName: '',
+        namespaced: d.namespaced,
+        kind: 'MetricValueList',
+        verbs: ['get'],
+      })),
+    match: (segments) => (matches(segments) ? handler(provider, memo) : undefined),
+    routes: ROUTES,
+  };
+};

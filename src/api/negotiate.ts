@@ -26,7 +26,37 @@ export interface RenderContext {
   readonly userAgent: string | undefined;
   readonly query: URLSearchParams;
   readonly auditId: string;
+  /** Encodings of objects already rendered (see `createEncodeMemo`); none: encode every time. */
+  readonly encoded?: EncodeMemo;
 }
+
+/**
+ * The encoded bodies of objects rendered before, keyed weakly on the object: a handler that
+ * returns the very same object again (custom metrics within one coalescing window) is not
+ * re-encoded. Objects are never mutated after a handler returns them.
+ */
+export interface EncodeMemo {
+  body(value: unknown, pretty: boolean): Buffer;
+}
+
+export const createEncodeMemo = (): EncodeMemo => {
+  const bodies = new WeakMap<object, { compact?: Buffer; pretty?: Buffer }>();
+  return {
+    body(value, pretty) {
+      if (typeof value !== 'object' || value === null) {
+        return Buffer.from(encodeJson(value, pretty));
+      }
+      let entry = bodies.get(value);
+      if (entry === undefined) {
+        entry = {};
+        bodies.set(value, entry);
+      }
+      const which = pretty ? 'pretty' : 'compact';
+      // A Buffer: the socket writes it as is, with no UTF-8 encoding per response.
+      return (entry[which] ??= Buffer.from(encodeJson(value, pretty)));
+    },
+  };
+};
 
 const JSON_TYPE = 'application/json';
 const PRETTY_AGENTS = ['curl', 'Wget', 'Mozilla/5.0'];
@@ -134,10 +164,9 @@ export const render = (reply: Reply, ctx: RenderContext): ApiResponse => {
     const headers = { 'content-type': JSON_TYPE, 'x-content-type-options': 'nosniff' };
     return finish(reply.result.code, headers, encodeJson(reply.result.body, pretty), ctx.auditId);
   }
-  return finish(
-    reply.status,
-    { 'content-type': JSON_TYPE },
-    encodeJson(reply.value, pretty),
-    ctx.auditId,
-  );
+  const body =
+    ctx.encoded === undefined
+      ? encodeJson(reply.value, pretty)
+      : ctx.encoded.body(reply.value, pretty);
+  return finish(reply.status, { 'content-type': JSON_TYPE }, body, ctx.auditId);
 };

@@ -252,4 +252,82 @@ describe('custom provider', () => {
       /could not find the metric hits for pods$/,
     );
   });
+
+  describe('identical requests over the same (coalesced) listing and answer', () => {
+    const q = 'sum(hits_total{namespace="ns",pod=~"a|b|c"}) by (pod)';
+    const request = {
+      resource: 'pods',
+      metric: 'hits',
+      namespace: 'ns',
+      metricSelector: none,
+      selector: parseLabelSelector('app=x'),
+    };
+    const setup = () => {
+      let answer = vector([['pod', 'a', 1]]);
+      const dropped: number[] = [];
+      let listing: readonly string[] = ['a', 'b', 'c'];
+      const provider = createCustomProvider({
+        index: () => index,
+        resources: () => resources,
+        prometheus: { query: (got) => Promise.resolve(got === q ? answer : vector([])) },
+        listObjectNames: () => Promise.resolve(listing),
+        now: () => NOW_MS,
+        logger: silentLogger(),
+        observer: {
+          queried: () => undefined,
+          dropped: (_rule, n) => dropped.push(n),
+          nonFinite: () => undefined,
+        },
+      });
+      return {
+        provider,
+        dropped,
+        nextAnswer: (v: number) => {
+          answer = vector([['pod', 'a', v]]);
+        },
+        nextListing: () => {
+          listing = ['a', 'b', 'c'];
+        },
+      };
+    };
+    const cases: readonly {
+      readonly name: string;
+      readonly between: (s: ReturnType<typeof setup>) => void;
+      readonly shared: boolean;
+      readonly second: string;
+    }[] = [
+      { name: 'share one values array', between: () => undefined, shared: true, second: '1' },
+      {
+        name: 'a new answer (the next window) is served anew',
+        between: (s) => {
+          s.nextAnswer(2);
+        },
+        shared: false,
+        second: '2',
+      },
+      {
+        name: 'an equal but new listing is served anew',
+        between: (s) => {
+          s.nextListing();
+        },
+        shared: false,
+        second: '1',
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const s = setup();
+        const first = await s.provider.getBySelector(request, signal);
+        c.between(s);
+        const second = await s.provider.getBySelector(request, signal);
+        assert.equal(second === first, c.shared);
+        assert.deepEqual(
+          second.map((v) => [v.describedObject.name, v.value]),
+          [['a', c.second]],
+        );
+        // Rule health counts every request's dropped objects (b and c), shared or not.
+        assert.deepEqual(s.dropped, [2, 2]);
+      });
+    }
+  });
 });

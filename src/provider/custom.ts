@@ -17,11 +17,12 @@ import { formatLabelSelector } from '../kubernetes/label-selector.ts';
 import type { LabelSelector } from '../kubernetes/label-selector-types.ts';
 import { quantityFromFloat } from '../kubernetes/quantity.ts';
 import type { Logger } from '../log.ts';
-import type { PrometheusClient, Sample } from '../prometheus/types.ts';
+import type { PrometheusClient, QueryResult, Sample } from '../prometheus/types.ts';
 import { buildQuery } from '../query/build.ts';
 import { fetchMetrics } from './fetch.ts';
 import { countNonFinite, observed, type RuleObserver } from './rule-observer.ts';
 import { parseGroupResource } from '../kubernetes/resource-map.ts';
+import { createIdentityMemo, type IdentityMemo } from './identity-memo.ts';
 
 export interface CustomProviderDeps {
   readonly index: () => MetricIndex;
@@ -62,33 +63,63 @@ const describe = (info: ResourceInfo, namespace: string, name: string) => ({
 });
 
 /** Builds, runs and indexes the samples by object name (the last sample for a name wins). */
-const samplesByName = async (
+type VectorResult = Extract<QueryResult, { readonly type: 'vector' }>;
+
+type Target = Resolved & {
+  readonly request: CustomMetricRequest;
+  readonly names: readonly string[];
+};
+
+/** What one request makes of its inputs, shared by requests with the very same inputs. */
+interface Memos {
+  /** The PromQL per (names, entry, namespace + metric selector). */
+  readonly queries: IdentityMemo<{ readonly query: string; readonly label: string }>;
+  /** The served values per (query answer, names, object kind + namespace + metric). */
+  readonly served: IdentityMemo<Served>;
+}
+
+interface Served {
+  readonly values: readonly CustomMetricValue[];
+  /** Objects without a sample, and NaN/Inf samples among those served (rule health). */
+  readonly dropped: number;
+  readonly nonFinite: readonly number[];
+}
+
+const buildFor = ({ entry, request, names }: Target): { query: string; label: string } => {
+  const label = entry.rule.labelFor(entry.groupResource);
+  const namespace =
+    request.namespace === ''
+      ? undefined
+      : {
+          label: entry.rule.labelFor({ group: '', resource: 'namespaces' }),
+          value: request.namespace,
+        };
+  const query = buildQuery(entry.rule.metricsQuery, {
+    series: entry.seriesName,
+    metricSelector: request.metricSelector,
+    ...(namespace === undefined ? {} : { namespace }),
+    objects: { label, names },
+  });
+  return { query, label };
+};
+
+/** Builds and runs the query; the answer and the label holding object names. */
+const runQuery = async (
   deps: CustomProviderDeps,
-  target: Resolved & { readonly request: CustomMetricRequest; readonly names: readonly string[] },
+  memos: Memos,
+  target: Target,
   signal: AbortSignal,
-): Promise<Map<string, Sample>> => {
+): Promise<{ readonly result: VectorResult; readonly label: string }> => {
   const { entry, request } = target;
-  let query: string;
-  let label: string;
+  let built: { readonly query: string; readonly label: string };
   try {
-    label = entry.rule.labelFor(entry.groupResource);
-    const namespace =
-      request.namespace === ''
-        ? undefined
-        : {
-            label: entry.rule.labelFor({ group: '', resource: 'namespaces' }),
-            value: request.namespace,
-          };
-    query = buildQuery(entry.rule.metricsQuery, {
-      series: entry.seriesName,
-      metricSelector: request.metricSelector,
-      ...(namespace === undefined ? {} : { namespace }),
-      objects: { label, names: target.names },
-    });
+    const key = `${request.namespace}\u0000${formatLabelSelector(request.metricSelector)}`;
+    built = memos.queries.get(target.names, entry, key, () => buildFor(target));
   } catch (err) {
     deps.logger.info('unable to build query', { rule: entry.rule.path, err }, 2);
     throw metricNotFound(request.metric, request.resource);
   }
+  const { query, label } = built;
   const nowMs = deps.now();
   const result = await observed(deps.observer, entry.rule, () =>
     fetchMetrics(deps.prometheus, query, {
@@ -102,8 +133,13 @@ const samplesByName = async (
     deps.logger.error('custom metrics query returned a non-vector', { query, type: result.type });
     throw internalError('unable to fetch metrics');
   }
+  return { result, label };
+};
+
+/** Indexes the samples by object name (the last sample for a name wins). */
+const samplesByName = (samples: readonly Sample[], label: string): Map<string, Sample> => {
   const byName = new Map<string, Sample>();
-  for (const s of result.samples) {
+  for (const s of samples) {
     const name = s.labels[label];
     if (name !== undefined) byName.set(name, s);
   }
@@ -123,57 +159,77 @@ const valueOf = (
   value: quantityFromFloat(sample.value, 'DecimalSI'),
 });
 
-/** Reports objects without a sample and NaN/Inf samples among those served. */
-const observeServed = (
-  deps: CustomProviderDeps,
-  entry: CustomEntry,
-  names: readonly string[],
-  byName: ReadonlyMap<string, Sample>,
-): void => {
-  const found = names.flatMap((n) => byName.get(n) ?? []);
-  if (found.length < names.length) deps.observer?.dropped(entry.rule, names.length - found.length);
-  countNonFinite(
-    deps.observer,
-    entry.rule,
-    found.map((s) => s.value),
-  );
+/** The values served for `target` from the samples, in the listing's order. */
+const serve = (target: Target, samples: readonly Sample[], label: string): Served => {
+  const { info, request } = target;
+  const byName = samplesByName(samples, label);
+  const found = target.names.flatMap((name) => {
+    const sample = byName.get(name);
+    return sample === undefined ? [] : [{ name, sample }];
+  });
+  return {
+    values: found.map(({ name, sample }) =>
+      valueOf(info, request.namespace, name, request.metric, sample),
+    ),
+    dropped: target.names.length - found.length,
+    nonFinite: found.map(({ sample }) => sample.value).filter((v) => !Number.isFinite(v)),
+  };
 };
 
-export const createCustomProvider = (deps: CustomProviderDeps): CustomMetricsProvider => ({
-  listMetrics: (): readonly CustomMetricDescriptor[] =>
-    deps
-      .index()
-      .listCustom()
-      .map((e) => ({
-        groupResource: groupResourceString(e.groupResource),
-        metric: e.metric,
-        namespaced: e.namespaced,
-      })),
+/** Runs the request's query and serves its values, reporting drops and NaN/Inf per request. */
+const servedFor = async (
+  deps: CustomProviderDeps,
+  memos: Memos,
+  target: Target,
+  signal: AbortSignal,
+): Promise<Served> => {
+  const { result, label } = await runQuery(deps, memos, target, signal);
+  const { info, request } = target;
+  const key = `${info.group}/${info.resource}\u0000${request.namespace}\u0000${request.metric}\u0000${label}`;
+  const served = memos.served.get(result, target.names, key, () =>
+    serve(target, result.samples, label),
+  );
+  if (served.dropped > 0) deps.observer?.dropped(target.entry.rule, served.dropped);
+  countNonFinite(deps.observer, target.entry.rule, served.nonFinite);
+  return served;
+};
 
-  async getByName(request, signal) {
-    const resolved = resolve(deps, request);
-    const names = [request.name];
-    const byName = await samplesByName(deps, { ...resolved, request, names }, signal);
-    const sample = byName.get(request.name);
-    observeServed(deps, resolved.entry, names, byName);
-    if (sample === undefined) throw metricNotFound(request.metric, request.resource, request.name);
-    return valueOf(resolved.info, request.namespace, request.name, request.metric, sample);
-  },
+export const createCustomProvider = (deps: CustomProviderDeps): CustomMetricsProvider => {
+  const memos: Memos = { queries: createIdentityMemo(), served: createIdentityMemo() };
+  return {
+    listMetrics: (): readonly CustomMetricDescriptor[] =>
+      deps
+        .index()
+        .listCustom()
+        .map((e) => ({
+          groupResource: groupResourceString(e.groupResource),
+          metric: e.metric,
+          namespaced: e.namespaced,
+        })),
 
-  async getBySelector(request, signal) {
-    const resolved = resolve(deps, request);
-    const names = await listNames(deps, resolved.info, request.namespace, request.selector, signal);
-    if (names.length === 0) throw metricNotFound(request.metric, request.resource);
-    const byName = await samplesByName(deps, { ...resolved, request, names }, signal);
-    observeServed(deps, resolved.entry, names, byName);
-    return names.flatMap((name) => {
-      const sample = byName.get(name);
-      return sample === undefined
-        ? []
-        : [valueOf(resolved.info, request.namespace, name, request.metric, sample)];
-    });
-  },
-});
+    async getByName(request, signal) {
+      const resolved = resolve(deps, request);
+      const names = [request.name];
+      const { values } = await servedFor(deps, memos, { ...resolved, request, names }, signal);
+      const [value] = values;
+      if (value === undefined) throw metricNotFound(request.metric, request.resource, request.name);
+      return value;
+    },
+
+    async getBySelector(request, signal) {
+      const resolved = resolve(deps, request);
+      const names = await listNames(
+        deps,
+        resolved.info,
+        request.namespace,
+        request.selector,
+        signal,
+      );
+      if (names.length === 0) throw metricNotFound(request.metric, request.resource);
+      return (await servedFor(deps, memos, { ...resolved, request, names }, signal)).values;
+    },
+  };
+};
 
 const listNames = async (
   deps: CustomProviderDeps,

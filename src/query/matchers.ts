@@ -25,12 +25,15 @@ export const quoteLabelValue = (value: string): string => {
   return goQuote(value).replace(/\uFFFD/g, '\\ufffd');
 };
 
+const REGEX_META = /[\\.+*?()|[\]{}^$]/;
+const REGEX_META_ALL = new RegExp(REGEX_META.source, 'g');
+
 /**
  * Escapes the RE2 metacharacters `\.+*?()|[]{}^$` (Go's regexp.QuoteMeta), so the value matches
  * only itself inside a Prometheus (fully anchored) regex matcher.
  */
 export const escapeRegexValue = (value: string): string =>
-  value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+  REGEX_META.test(value) ? value.replace(REGEX_META_ALL, '\\$&') : value;
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 

@@ -2,7 +2,10 @@
  * `npm run bench:upstream` entry: the cached (else built) upstream v0.12.0 against ours (this
  * build's src/main.js unless K8S_PA_DIFF_OURS names another). Sizes from the environment:
  * BENCH_PODS (100), BENCH_SECONDS (8), BENCH_CONNECTIONS (16), BENCH_SERIES ("100x10000,500x10000"
- * — names × pods per discovery run; empty for none), BENCH_LIST_TIMEOUT_S (600).
+ * — names × pods per discovery run; empty for none), BENCH_LIST_TIMEOUT_S (600), BENCH_ROUNDS (6)
+ * and BENCH_SLICE_SECONDS (2) for the interleaved ratio, BENCH_SEQUENTIAL (1000) requests one at a
+ * time for the latency rows, BENCH_WINDOW_SAMPLES (58) samples per series in the query's window
+ * before the HPA rows.
  */
 import { join } from 'node:path';
 import { upstreamBinary } from '../differential/stack.ts';
@@ -29,6 +32,10 @@ const rows = await runUpstreamBench(bin, {
   connections: Number(env('BENCH_CONNECTIONS', '16')),
   discovery,
   listTimeoutS: Number(env('BENCH_LIST_TIMEOUT_S', '600')),
+  rounds: Number(env('BENCH_ROUNDS', '6')),
+  sliceSeconds: Number(env('BENCH_SLICE_SECONDS', '2')),
+  sequential: Number(env('BENCH_SEQUENTIAL', '1000')),
+  windowSamples: Number(env('BENCH_WINDOW_SAMPLES', '58')),
 });
 process.stdout.write(`Run of ${new Date().toISOString()}\n${formatRows(rows)}`);
 process.stdout.write(

@@ -34,6 +34,10 @@ test('bench:upstream prints every row at tiny sizes', { timeout: 300_000 }, asyn
     connections: 2,
     discovery: [{ names: 2, pods: 5 }],
     listTimeoutS: 60,
+    rounds: 1,
+    sliceSeconds: 1,
+    sequential: 20,
+    windowSamples: 0,
   });
   const table = formatRows(rows);
   for (const what of [
@@ -41,6 +45,10 @@ test('bench:upstream prints every row at tiny sizes', { timeout: 300_000 }, asyn
     'defaults: req/s',
     'defaults: p99 ms',
     'defaults: req/s ÷ Prometheus direct',
+    'Prometheus direct, interleaved',
+    'Prometheus direct p50 ms',
+    'warm, defaults: p50 ms',
+    'warm, defaults: p99 ms',
     'RSS MB after the defaults load',
     'anonymous RSS MB after the defaults load',
     'client limits lifted*: req/s',

@@ -14,6 +14,7 @@ import { startPrometheus } from '../support/prometheus-server.ts';
 import { pollFor } from '../differential/stack.ts';
 import { HPA_PATH, hpaPromql, load, startExporter, type LoadResult } from './hpa-load.ts';
 import { startSeriesServer } from './series-server.ts';
+import { interleavedRatio, sequentialLatency, type Target } from './direct-ratio.ts';
 import {
   launchAdapter,
   listedCount,
@@ -31,6 +32,17 @@ export interface UpstreamBenchSizes {
   readonly discovery: readonly { readonly names: number; readonly pods: number }[];
   /** How long an adapter may take to list every metric before it is reported unfinished. */
   readonly listTimeoutS: number;
+  /** Rounds of (direct, adapter) slices for the interleaved ratio, seconds per slice. */
+  readonly rounds: number;
+  readonly sliceSeconds: number;
+  /** Requests one at a time for the latency rows. */
+  readonly sequential: number;
+  /**
+   * Samples per series the query's `[1m]` window must hold before any HPA row is measured (1 s
+   * scrapes: up to 60). Prometheus's cost per query grows with them, so a baseline measured
+   * seconds after start would be cheaper than at steady state. 0 measures at once (smoke run).
+   */
+  readonly windowSamples: number;
 }
 
 /** One printed row: a figure per adapter (undefined: not measured, with `note`). */
@@ -70,11 +82,21 @@ const withAdapter = async <T>(
   }
 };
 
-/** Load on one adapter once it serves every pod; its RSS right after. */
+interface HpaRun extends LoadResult {
+  readonly rssMb: number;
+  readonly anonMb: number;
+  /** With defaults only: the interleaved ratio to Prometheus direct, and latency one at a time. */
+  readonly interleaved?: number;
+  readonly seqP50?: number;
+  readonly seqP99?: number;
+}
+
+/** Load on one adapter once it serves every pod; its RSS right after; then the direct ratios. */
 const hpaRun = async (
   adapter: BenchAdapter,
   sizes: UpstreamBenchSizes,
-): Promise<LoadResult & { readonly rssMb: number; readonly anonMb: number }> => {
+  direct: Target | undefined,
+): Promise<HpaRun> => {
   await waitReady(adapter, 60_000);
   let last: unknown;
   await pollFor(
@@ -95,7 +117,18 @@ const hpaRun = async (
   const url = `https://127.0.0.1:${adapter.port}${HPA_PATH}`;
   const result = await load(url, true, sizes.connections, sizes.seconds);
   const { rssMb, anonMb } = await adapter.memory();
-  return { ...result, rssMb, anonMb };
+  if (direct === undefined) return { ...result, rssMb, anonMb };
+  const target = { url, tls: true };
+  const {
+    ratio,
+    direct: d,
+    adapter: a,
+  } = await interleavedRatio(direct, target, sizes.rounds, sizes.sliceSeconds, sizes.connections);
+  process.stderr.write(
+    `${adapter.which}: interleaved req/s: direct ${JSON.stringify(d)}, adapter ${JSON.stringify(a)}, ratio ${JSON.stringify(ratio)}\n`,
+  );
+  const seq = await sequentialLatency(target, sizes.sequential);
+  return { ...result, rssMb, anonMb, interleaved: ratio.median, seqP50: seq.p50, seqP99: seq.p99 };
 };
 
 const hpaRows = async (setup: Setup, sizes: UpstreamBenchSizes): Promise<Row[]> => {
@@ -104,15 +137,28 @@ const hpaRows = async (setup: Setup, sizes: UpstreamBenchSizes): Promise<Row[]> 
   try {
     const promql = hpaPromql(sizes.pods);
     await prometheus.query(promql);
+    await pollFor(
+      `Prometheus holds ${sizes.windowSamples} samples per series in the [1m] window`,
+      async () => {
+        const data = (await prometheus.query('min(count_over_time(http_requests_total[1m]))')) as {
+          result: { value: [number, string] }[];
+        };
+        return Number(data.result[0]?.value[1] ?? 0) >= sizes.windowSamples ? true : undefined;
+      },
+      120_000,
+      1000,
+    );
     const directUrl = `${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`;
     const direct = await load(directUrl, false, sizes.connections, sizes.seconds);
-    const runs: Record<string, Partial<Record<Which, Awaited<ReturnType<typeof hpaRun>>>>> = {};
+    const directSeq = await sequentialLatency({ url: directUrl, tls: false }, sizes.sequential);
+    const runs: Record<string, Partial<Record<Which, HpaRun>>> = {};
     for (const mode of ['defaults', 'lifted'] as const) {
       runs[mode] = {};
       for (const which of ADAPTERS) {
         const extra = ['--metrics-relist-interval=2s', ...(mode === 'lifted' ? LIFTED[which] : [])];
+        const baseline = mode === 'defaults' ? { url: directUrl, tls: false } : undefined;
         runs[mode][which] = await withAdapter(which, setup, prometheus.url, extra, (a) =>
-          hpaRun(a, sizes),
+          hpaRun(a, sizes, baseline),
         );
       }
     }
@@ -138,6 +184,26 @@ const hpaRows = async (setup: Setup, sizes: UpstreamBenchSizes): Promise<Row[]> 
         what: `${what}, defaults: req/s ÷ Prometheus direct`,
         upstream: (defaults.upstream?.rps ?? NaN) / direct.rps,
         ours: (defaults.ours?.rps ?? NaN) / direct.rps,
+      },
+      {
+        what: `${what}, defaults: req/s ÷ Prometheus direct, interleaved (median of ${sizes.rounds} rounds of ${sizes.sliceSeconds} s slices)`,
+        upstream: defaults.upstream?.interleaved,
+        ours: defaults.ours?.interleaved,
+      },
+      {
+        what: 'one request at a time, warm: Prometheus direct p50 ms (both columns)',
+        upstream: directSeq.p50,
+        ours: directSeq.p50,
+      },
+      {
+        what: 'one request at a time, warm, defaults: p50 ms',
+        upstream: defaults.upstream?.seqP50,
+        ours: defaults.ours?.seqP50,
+      },
+      {
+        what: 'one request at a time, warm, defaults: p99 ms',
+        upstream: defaults.upstream?.seqP99,
+        ours: defaults.ours?.seqP99,
       },
       {
         what: 'RSS MB after the defaults load',

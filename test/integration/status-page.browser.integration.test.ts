@@ -27,6 +27,21 @@ const CONFIG = `rules:
   resources: {template: <<.Resource>>}
   metricsQuery: sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)
 `;
+/**
+ * page.goto, again when Chromium abandoned the navigation because the host's network changed
+ * (another suite creating or deleting a cluster bridge fires its netlink watcher): that says
+ * nothing about the page.
+ */
+const goto = async (p: Page, target: string) => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await p.goto(target);
+    } catch (err) {
+      if (attempt >= 5 || !String(err).includes('ERR_NETWORK_CHANGED')) throw err;
+    }
+  }
+};
+
 const BROKEN = `${CONFIG}- seriesQuery: up\n  metricsQeury: typo\n`;
 
 /** Only `operator` (the holder of TOKEN) may do anything but the always-allowed health checks. */
@@ -128,7 +143,7 @@ describe(
       const rows = polled(
         await pollUntil(
           async () => {
-            const res = await p.goto(url());
+            const res = await goto(p, url());
             assert.equal(res?.status(), 200);
             return ruleRows(p);
           },
@@ -155,7 +170,7 @@ describe(
       const problems = polled(
         await pollUntil(
           async () => {
-            await p.goto(url());
+            await goto(p, url());
             const items = await shown(p, 'ul.bad li');
             return items.map((x) => ({ text: x.cells[0] ?? '', color: x.color }));
           },
@@ -170,7 +185,7 @@ describe(
       );
       assert.ok(problems.every((x) => x.color === RED));
       assert.equal((await ruleRows(p)).length, 2, 'still the old config’s two rules');
-      const json = await p.goto(`${url()}?format=json`);
+      const json = await goto(p, `${url()}?format=json`);
       const body = (await json?.json()) as { config: { lastReload: { ok: boolean } } };
       assert.equal(body.config.lastReload.ok, false);
     });

@@ -28,9 +28,10 @@ if [[ "${SKIP_E2E:-}" != "1" ]]; then
   step "the OCI image, built from scratch with buildah (npm run image)"
   bash scripts/image/build.sh >/dev/null
 fi
-# The backends suite (test/backends, npm run test:backends) needs engine binaries built from Go
-# modules (VictoriaMetrics, several minutes cold); npm test never builds them: its tests run when
-# the binaries are already cached and are skipped, saying so, otherwise.
+# The backends suite (test/backends and the Thanos HA e2e, npm run test:backends) needs engine
+# binaries built from Go modules (VictoriaMetrics, Thanos; several minutes cold); npm test never
+# builds them: its tests run when the binaries are already cached and are skipped, saying so,
+# otherwise.
 step "tests (node --test)"
 if (( only_e2e )); then
   bash scripts/run-tests.sh build/test/e2e build/test/differential build/test/chart build/test/image

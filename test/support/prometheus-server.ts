@@ -1,6 +1,7 @@
 /**
  * Test support: a real Prometheus (Debian's package) on a free loopback port with a 1 s scrape
- * interval, scraping the targets given, each with its own extra labels.
+ * interval, scraping the targets given, each with its own extra labels (and, optionally, external
+ * labels: what a Thanos sidecar needs).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,9 +27,12 @@ export interface TestPrometheus {
   stop(): Promise<void>;
 }
 
-const configFor = (targets: readonly ScrapeTarget[]): string =>
+const configFor = (
+  targets: readonly ScrapeTarget[],
+  externalLabels: Readonly<Record<string, string>>,
+): string =>
   JSON.stringify({
-    global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    global: { scrape_interval: '1s', evaluation_interval: '1s', external_labels: externalLabels },
     scrape_configs: [
       {
         job_name: 'sample',
@@ -37,12 +41,38 @@ const configFor = (targets: readonly ScrapeTarget[]): string =>
     ],
   });
 
+/**
+ * Polls `<url>/-/ready` (Prometheus and Thanos both answer it) for up to 30 s; on a timeout runs
+ * `stop` and throws with what `proc` printed.
+ */
+export const untilReady = async (
+  url: string,
+  what: string,
+  proc: Running,
+  stop: () => Promise<void>,
+): Promise<void> => {
+  try {
+    polled(
+      await pollUntil(
+        async () => (await fetch(`${url}/-/ready`)).ok,
+        (up) => up,
+        { timeoutMs: 30_000, intervalMs: 100 },
+      ),
+      `${what} ready`,
+    );
+  } catch (err) {
+    await stop();
+    throw new Error(`${what} did not start:\n${proc.output()}`, { cause: err });
+  }
+};
+
 export const startPrometheus = async (
   targets: readonly ScrapeTarget[],
+  externalLabels: Readonly<Record<string, string>> = {},
 ): Promise<TestPrometheus> => {
   const dir = await mkdtemp(join(tmpdir(), 'k8spa-prom-'));
   const port = await freePort();
-  await writeFile(join(dir, 'prometheus.yml'), configFor(targets));
+  await writeFile(join(dir, 'prometheus.yml'), configFor(targets, externalLabels));
   const spawnOne = (): Running =>
     startProcess('prometheus', [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -64,28 +94,8 @@ export const startPrometheus = async (
     await proc.stop();
     await rm(dir, { recursive: true, force: true });
   };
-  const ready = async (): Promise<void> => {
-    try {
-      polled(
-        await pollUntil(
-          async () => (await fetch(`${url}/-/ready`)).ok,
-          (up) => up,
-          { timeoutMs: 20_000, intervalMs: 100 },
-        ),
-        'prometheus ready',
-      );
-    } catch (err) {
-      await stop();
-      throw new Error(`prometheus did not start: ${proc.output()}`, { cause: err });
-    }
-  };
-  const kill = async (): Promise<void> => {
-    const { child } = proc;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  };
+  const ready = () => untilReady(url, 'prometheus', proc, stop);
+  const kill = (): Promise<void> => proc.kill();
   const restart = async (): Promise<void> => {
     proc = spawnOne();
     await ready();

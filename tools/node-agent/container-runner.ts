@@ -83,7 +83,7 @@ export class ContainerRunner {
     const { pod, facts, log } = this.#ctx;
     const local = mapImage(this.#c.image ?? '', this.#ctx.hosts);
     if (local === undefined) {
-      const msg = `image "${this.#c.image ?? ''}" has no local mapping (this node runs only prom/prometheus, the adapter images, luxas/autoscale-demo, busybox and, when built, victoriametrics/victoria-metrics)`;
+      const msg = `image "${this.#c.image ?? ''}" has no local mapping (this node runs only prom/prometheus, the adapter images, luxas/autoscale-demo, busybox and, when built, victoriametrics/victoria-metrics and thanos)`;
       this.#ctx.event('Warning', 'Failed', `Failed to pull image "${this.#c.image ?? ''}": ${msg}`);
       this.#set({ kind: 'waiting', reason: 'ErrImagePull', message: msg });
       this.#later(10, () => {

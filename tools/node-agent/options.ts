@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 /** The node agent's settings, parsed once at startup. */
 export interface AgentOptions {
@@ -26,6 +27,8 @@ export interface AgentOptions {
   readonly prometheusBinary: string;
   /** The program `victoriametrics/victoria-metrics` images run (scripts/backends/build-victoria-metrics.sh). */
   readonly victoriaMetricsBinary: string;
+  /** The program `quay.io/thanos/thanos` images run (scripts/backends/build-thanos.sh). */
+  readonly thanosBinary: string;
   readonly verbosity: number;
 }
 
@@ -47,6 +50,13 @@ const spec = {
   'victoria-metrics-binary': {
     type: 'string',
     default: `${homedir()}/.cache/k8s-prometheus-adapter/victoria-metrics-v1.151.0/bin/victoria-metrics`,
+  },
+  'thanos-binary': {
+    type: 'string',
+    default: join(
+      process.env['K8S_PA_CACHE'] ?? join(homedir(), '.cache/k8s-prometheus-adapter'),
+      `thanos-${process.env['THANOS_VERSION'] ?? 'v0.42.5'}/bin/thanos`,
+    ),
   },
   v: { type: 'string', default: '2' },
 } as const;
@@ -93,6 +103,7 @@ export const parseOptions = (argv: readonly string[]): AgentOptions => {
     repoRoot: required(values, 'repo-root', errors),
     prometheusBinary: values['prometheus-binary'],
     victoriaMetricsBinary: values['victoria-metrics-binary'],
+    thanosBinary: values['thanos-binary'],
     verbosity: Number(values.v),
   };
   if (!/^\d+\.\d+\.\d+\.1$/.test(opts.bridgeIp))

@@ -24,6 +24,8 @@ export interface Running {
   /** Everything the process wrote so far (stdout + stderr), for failure messages. */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL (a crash, not a shutdown); resolves once the process has exited. */
+  kill(): Promise<void>;
 }
 
 /** Spawns a process whose output is captured; `stop()` sends SIGTERM, then SIGKILL after 5 s. */
@@ -51,11 +53,16 @@ export const startProcess = (
         resolve();
       });
   });
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
   return {
     child,
     output: () => chunks.join(''),
+    kill: async () => {
+      if (!gone()) child.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (!gone()) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;

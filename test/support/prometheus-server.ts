@@ -1,6 +1,7 @@
 /**
  * Test support: a real Prometheus (Debian's package) on a free loopback port with a 1 s scrape
- * interval, scraping the targets given, each with its own extra labels.
+ * interval, scraping the targets given, each with its own extra labels (and, optionally, external
+ * labels: what a Thanos sidecar needs) and, optionally, remote-writing everything it scrapes.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,23 +27,32 @@ export interface TestPrometheus {
   stop(): Promise<void>;
 }
 
-const configFor = (targets: readonly ScrapeTarget[]): string =>
+const configFor = (
+  targets: readonly ScrapeTarget[],
+  externalLabels: Readonly<Record<string, string>>,
+  remoteWrite: readonly string[],
+): string =>
   JSON.stringify({
-    global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    global: { scrape_interval: '1s', evaluation_interval: '1s', external_labels: externalLabels },
     scrape_configs: [
       {
         job_name: 'sample',
         static_configs: targets.map((t) => ({ targets: [t.address], labels: t.labels })),
       },
     ],
+    // Sent within a second of the scrape (the default waits up to 5 s for a batch).
+    remote_write: remoteWrite.map((url) => ({ url, queue_config: { batch_send_deadline: '1s' } })),
   });
 
 export const startPrometheus = async (
   targets: readonly ScrapeTarget[],
+  externalLabels: Readonly<Record<string, string>> = {},
+  /** Remote-write URLs (Thanos Receive's /api/v1/receive): every sample goes there too. */
+  remoteWrite: readonly string[] = [],
 ): Promise<TestPrometheus> => {
   const dir = await mkdtemp(join(tmpdir(), 'k8spa-prom-'));
   const port = await freePort();
-  await writeFile(join(dir, 'prometheus.yml'), configFor(targets));
+  await writeFile(join(dir, 'prometheus.yml'), configFor(targets, externalLabels, remoteWrite));
   const spawnOne = (): Running =>
     startProcess('prometheus', [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -79,13 +89,7 @@ export const startPrometheus = async (
       throw new Error(`prometheus did not start: ${proc.output()}`, { cause: err });
     }
   };
-  const kill = async (): Promise<void> => {
-    const { child } = proc;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  };
+  const kill = (): Promise<void> => proc.kill();
   const restart = async (): Promise<void> => {
     proc = spawnOne();
     await ready();

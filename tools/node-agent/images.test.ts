@@ -7,6 +7,7 @@ const hosts = {
   nodeBinary: '/usr/bin/node',
   prometheusBinary: '/bin/prometheus',
   victoriaMetricsBinary: '/cache/victoria-metrics',
+  thanosBinary: '/cache/thanos',
 };
 
 test('imageRepository strips registry, tag and digest', () => {
@@ -41,6 +42,9 @@ test('mapImage maps the walkthrough images and rejects unknown ones', () => {
     ['victoriametrics/victoria-metrics:v1.151.0', '/cache/victoria-metrics'],
     ['docker.io/victoriametrics/victoria-metrics', '/cache/victoria-metrics'],
     ['victoriametrics/vmagent', undefined],
+    ['quay.io/thanos/thanos:v0.42.5', '/cache/thanos'],
+    ['thanos/thanos', '/cache/thanos'],
+    ['quay.io/thanos/thanos-receive-controller', undefined],
   ];
   for (const [image, program] of table) {
     const local = mapImage(image, hosts);

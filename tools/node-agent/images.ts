@@ -21,6 +21,8 @@ export interface ImageHosts {
   readonly prometheusBinary: string;
   /** Optional: without it `victoriametrics/victoria-metrics` images have no mapping. */
   readonly victoriaMetricsBinary?: string;
+  /** Optional: without it `thanos/thanos` images have no mapping. */
+  readonly thanosBinary?: string;
 }
 
 /** Image name without registry, tag or digest: `quay.io/prometheus/prometheus:v2` → `prometheus/prometheus`. */
@@ -55,7 +57,8 @@ const nodeExample = (repo: string): string | undefined => {
  * (`directxman12/k8s-prometheus-adapter*`, `registry.k8s.io/prometheus-adapter/*`, `k8s-prometheus-adapter*`)
  * → this project's `dist/main.js`; `luxas/autoscale-demo*` → `examples/sample-app/main.js`;
  * `k8spa/cpu-burner` → `examples/cpu-burner/main.js`; `busybox` → `/bin/sh` (for small shell workloads);
- * `victoriametrics/victoria-metrics` → the VictoriaMetrics single-node binary built from its Go module.
+ * `victoriametrics/victoria-metrics` → the VictoriaMetrics single-node binary built from its Go module;
+ * `thanos/thanos` (`quay.io/thanos/thanos`) → the Thanos binary built from its Go module.
  */
 export const mapImage = (image: string, hosts: ImageHosts): LocalImage | undefined => {
   const repo = imageRepository(image);
@@ -79,6 +82,16 @@ export const mapImage = (image: string, hosts: ImageHosts): LocalImage | undefin
       entrypointAliases: ['/victoria-metrics-prod', 'victoria-metrics'],
       imageId: `local://${hosts.victoriaMetricsBinary}`,
       volumes: ['/victoria-metrics-data'],
+      workingDir: '/',
+    };
+  }
+  if (repo === 'thanos/thanos' && hosts.thanosBinary !== undefined) {
+    return {
+      argv: [hosts.thanosBinary],
+      defaultArgs: [],
+      entrypointAliases: ['/bin/thanos', 'thanos'],
+      imageId: `local://${hosts.thanosBinary}`,
+      volumes: [],
       workingDir: '/',
     };
   }

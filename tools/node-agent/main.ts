@@ -87,6 +87,7 @@ const main = async (): Promise<void> => {
         nodeBinary: process.execPath,
         prometheusBinary: opts.prometheusBinary,
         victoriaMetricsBinary: opts.victoriaMetricsBinary,
+        thanosBinary: opts.thanosBinary,
       },
       ipPool: new IpPool(opts.bridgeIp),
       volumeData: apiVolumeData(client),

@@ -26,6 +26,8 @@ export interface AgentOptions {
   readonly prometheusBinary: string;
   /** The program `victoriametrics/victoria-metrics` images run (scripts/backends/build-victoria-metrics.sh). */
   readonly victoriaMetricsBinary: string;
+  /** The program `thanos/thanos` images run (scripts/backends/build-thanos.sh). */
+  readonly thanosBinary: string;
   readonly verbosity: number;
 }
 
@@ -47,6 +49,10 @@ const spec = {
   'victoria-metrics-binary': {
     type: 'string',
     default: `${homedir()}/.cache/k8s-prometheus-adapter/victoria-metrics-v1.151.0/bin/victoria-metrics`,
+  },
+  'thanos-binary': {
+    type: 'string',
+    default: `${homedir()}/.cache/k8s-prometheus-adapter/thanos-v0.42.5/bin/thanos`,
   },
   v: { type: 'string', default: '2' },
 } as const;
@@ -93,6 +99,7 @@ export const parseOptions = (argv: readonly string[]): AgentOptions => {
     repoRoot: required(values, 'repo-root', errors),
     prometheusBinary: values['prometheus-binary'],
     victoriaMetricsBinary: values['victoria-metrics-binary'],
+    thanosBinary: values['thanos-binary'],
     verbosity: Number(values.v),
   };
   if (!/^\d+\.\d+\.\d+\.1$/.test(opts.bridgeIp))

@@ -16,6 +16,7 @@ interface ScaleList {
       currentMetrics?: {
         resource?: { current: { averageUtilization?: number } };
         external?: { current: { averageValue?: string; value?: string } };
+        pods?: { current: { averageValue?: string } };
       }[];
     };
   }[];
@@ -25,10 +26,12 @@ interface ScaleList {
 export interface ScaleState {
   readonly desired: number;
   readonly ready: number;
+  /** What the HPA reads (its first metric), or `no metric`. */
+  readonly seen: string;
   readonly text: string;
 }
 
-const scaleState = async (kubectl: Kubectl, name: string): Promise<ScaleState> => {
+export const scaleState = async (kubectl: Kubectl, name: string): Promise<ScaleState> => {
   const list = await kubectlJson<ScaleList>(
     kubectl,
     'get',
@@ -43,10 +46,18 @@ const scaleState = async (kubectl: Kubectl, name: string): Promise<ScaleState> =
   const seen =
     m?.resource?.current.averageUtilization !== undefined
       ? `cpu ${m.resource.current.averageUtilization}% of request`
-      : (m?.external?.current.averageValue ?? m?.external?.current.value ?? 'no metric');
+      : (m?.external?.current.averageValue ??
+        m?.external?.current.value ??
+        m?.pods?.current.averageValue ??
+        'no metric');
   const desired = deploy?.spec.replicas ?? 0;
   const ready = deploy?.status.readyReplicas ?? 0;
-  return { desired, ready, text: `replicas ${ready}/${desired} (ready/desired); HPA sees ${seen}` };
+  return {
+    desired,
+    ready,
+    seen,
+    text: `replicas ${ready}/${desired} (ready/desired); HPA sees ${seen}`,
+  };
 };
 
 /** Polls until `name` holds `want` replicas (desired and ready) for `holdMs`; notes every change. */

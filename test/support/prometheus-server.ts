@@ -1,7 +1,7 @@
 /**
  * Test support: a real Prometheus (Debian's package) on a free loopback port with a 1 s scrape
  * interval, scraping the targets given, each with its own extra labels (and, optionally, external
- * labels: what a Thanos sidecar needs).
+ * labels: what a Thanos sidecar needs) and, optionally, remote-writing everything it scrapes.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,7 @@ export interface TestPrometheus {
 const configFor = (
   targets: readonly ScrapeTarget[],
   externalLabels: Readonly<Record<string, string>>,
+  remoteWrite: readonly string[],
 ): string =>
   JSON.stringify({
     global: { scrape_interval: '1s', evaluation_interval: '1s', external_labels: externalLabels },
@@ -39,6 +40,8 @@ const configFor = (
         static_configs: targets.map((t) => ({ targets: [t.address], labels: t.labels })),
       },
     ],
+    // Sent within a second of the scrape (the default waits up to 5 s for a batch).
+    remote_write: remoteWrite.map((url) => ({ url, queue_config: { batch_send_deadline: '1s' } })),
   });
 
 /**
@@ -69,10 +72,12 @@ export const untilReady = async (
 export const startPrometheus = async (
   targets: readonly ScrapeTarget[],
   externalLabels: Readonly<Record<string, string>> = {},
+  /** Remote-write URLs (Thanos Receive's /api/v1/receive): every sample goes there too. */
+  remoteWrite: readonly string[] = [],
 ): Promise<TestPrometheus> => {
   const dir = await mkdtemp(join(tmpdir(), 'k8spa-prom-'));
   const port = await freePort();
-  await writeFile(join(dir, 'prometheus.yml'), configFor(targets, externalLabels));
+  await writeFile(join(dir, 'prometheus.yml'), configFor(targets, externalLabels, remoteWrite));
   const spawnOne = (): Running =>
     startProcess('prometheus', [
       `--config.file=${join(dir, 'prometheus.yml')}`,

@@ -45,6 +45,7 @@ test('mapImage maps the walkthrough images and rejects unknown ones', () => {
     ['quay.io/thanos/thanos:v0.42.5', '/cache/thanos'],
     ['thanosio/thanos:v0.42.5', '/cache/thanos'],
     ['docker.io/thanosio/thanos', '/cache/thanos'],
+    ['thanos/thanos', '/cache/thanos'],
     ['quay.io/thanos/thanos-receive-controller', undefined],
   ];
   for (const [image, program] of table) {

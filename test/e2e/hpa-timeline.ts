@@ -15,6 +15,7 @@ interface ScaleList {
       readyReplicas?: number;
       currentMetrics?: {
         resource?: { current: { averageUtilization?: number } };
+        pods?: { current: { averageValue?: string } };
         external?: { current: { averageValue?: string; value?: string } };
       }[];
     };
@@ -28,7 +29,7 @@ export interface ScaleState {
   readonly text: string;
 }
 
-const scaleState = async (kubectl: Kubectl, name: string): Promise<ScaleState> => {
+export const scaleState = async (kubectl: Kubectl, name: string): Promise<ScaleState> => {
   const list = await kubectlJson<ScaleList>(
     kubectl,
     'get',
@@ -43,14 +44,17 @@ const scaleState = async (kubectl: Kubectl, name: string): Promise<ScaleState> =
   const seen =
     m?.resource?.current.averageUtilization !== undefined
       ? `cpu ${m.resource.current.averageUtilization}% of request`
-      : (m?.external?.current.averageValue ?? m?.external?.current.value ?? 'no metric');
+      : (m?.pods?.current.averageValue ??
+        m?.external?.current.averageValue ??
+        m?.external?.current.value ??
+        'no metric');
   const desired = deploy?.spec.replicas ?? 0;
   const ready = deploy?.status.readyReplicas ?? 0;
   return { desired, ready, text: `replicas ${ready}/${desired} (ready/desired); HPA sees ${seen}` };
 };
 
 /** Polls until `name` holds `want` replicas (desired and ready) for `holdMs`; notes every change. */
-const settlesAt = async (
+export const settlesAt = async (
   kubectl: Kubectl,
   name: string,
   want: number,

@@ -126,6 +126,7 @@ if ! pid_alive node-agent; then
     --kubeconfig "$CLUSTER_DIR/node-agent.kubeconfig" --node-name "$NODE_NAME" \
     --state-dir "$CLUSTER_DIR/node" --bridge "$BRIDGE" --bridge-ip "$BRIDGE_IP" --api-port "$API_PORT" \
     --kube-version "$KUBE_VERSION" --prometheus-binary "$BIN/prometheus" \
+    --victoria-metrics-binary "$CACHE_ROOT/victoria-metrics-${VICTORIA_METRICS_VERSION:-v1.151.0}/bin/victoria-metrics" \
     --tls-cert-file "$PKI/kubelet.crt" --tls-private-key-file "$PKI/kubelet.key" --client-ca-file "$PKI/ca.crt"
   wait_for "node $NODE_NAME Ready" 60 kc wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s
 fi

@@ -65,6 +65,21 @@ describe('backends: valid configs', () => {
     assert.equal(config.externalRules[0]?.backend, 'default');
   });
 
+  it('decodes a backend on resourceRules.cpu and .memory', () => {
+    const config = loadConfig(
+      [
+        'backends:',
+        '- {name: vm, urls: [http://vm:8428]}',
+        'resourceRules:',
+        '  cpu: {containerQuery: a, nodeQuery: b, backend: vm}',
+        '  memory: {containerQuery: c, nodeQuery: d}',
+      ].join('\n'),
+      'c.yaml',
+    );
+    assert.equal(config.resourceRules?.cpu.backend, 'vm');
+    assert.equal(config.resourceRules?.memory.backend, undefined);
+  });
+
   it('leaves configs without backends unchanged', () => {
     const config = loadConfig('rules:\n- seriesQuery: x\n', 'c.yaml');
     assert.equal(config.backends, undefined);
@@ -100,6 +115,14 @@ describe('backends: positioned errors, all at once', () => {
         'c.yaml:3:10: backends[1].name: duplicate backend name "a"',
         'c.yaml:4:10: backends[2].name: "default" is the backend the --prometheus-* flags define',
         'c.yaml:7:12: rules[0].backend: unknown backend "b" (known: "default", "a")',
+      ],
+    ],
+    [
+      'unknown resourceRules backends',
+      'backends:\n- {name: a, urls: [http://x]}\nresourceRules:\n  cpu: {containerQuery: x, nodeQuery: y, backend: b}\n  memory:\n    containerQuery: x\n    backend: c\n',
+      [
+        'c.yaml:4:51: resourceRules.cpu.backend: unknown backend "b" (known: "default", "a")',
+        'c.yaml:7:14: resourceRules.memory.backend: unknown backend "c" (known: "default", "a")',
       ],
     ],
     [

@@ -1,9 +1,9 @@
 /**
  * The `backends` extension of the config schema: named Prometheus-compatible backends (URLs tried
  * in order, auth, verb, dialect, tenant header) and the check that every rule's `backend` names
- * one of them or the flag-defined `default`.
+ * one of them or the flag-defined `default` (resourceRules' cpu and memory rules included).
  */
-import type { BackendConfig, DiscoveryRule, TenantConfig } from './types.ts';
+import type { BackendConfig, DiscoveryRule, ResourceRule, TenantConfig } from './types.ts';
 import { fail, failAt, joinPath, stringValue } from './yaml-nodes.ts';
 import type { DecodeContext } from './yaml-nodes.ts';
 import { listItems, mapChildren, structFields, type Child } from './yaml-shapes.ts';
@@ -167,11 +167,14 @@ export const decodeBackends = (
   return backends.length === 0 ? undefined : backends;
 };
 
-/** Reports every rule whose `backend` is neither `default` nor a configured backend. */
+/**
+ * Reports every rule (`rules`, `externalRules`, `resourceRules.cpu`/`.memory`) whose `backend` is
+ * neither `default` nor a configured backend.
+ */
 export const checkRuleBackends = (
   ctx: DecodeContext,
   backends: readonly BackendConfig[],
-  rules: readonly DiscoveryRule[],
+  rules: readonly (DiscoveryRule | ResourceRule)[],
 ): void => {
   const names = new Set([DEFAULT_BACKEND, ...backends.map((b) => b.name)]);
   for (const rule of rules) {

@@ -113,7 +113,13 @@ const decodeRule = (ctx: DecodeContext, at: Child): DiscoveryRule | undefined =>
   return seriesQuery === undefined ? undefined : { seriesQuery, ...rule };
 };
 
-const RESOURCE_RULE_KEYS = ['containerQuery', 'nodeQuery', 'resources', 'containerLabel'];
+const RESOURCE_RULE_KEYS = [
+  'containerQuery',
+  'nodeQuery',
+  'resources',
+  'containerLabel',
+  'backend',
+];
 
 const decodeResourceRule = (ctx: DecodeContext, at: Child): ResourceRule | undefined => {
   const fields = structFields(ctx, at.node, at.path, 'config.ResourceRule', RESOURCE_RULE_KEYS);
@@ -126,6 +132,7 @@ const decodeResourceRule = (ctx: DecodeContext, at: Child): ResourceRule | undef
     nodeQuery,
     ...opt('resources', decodeResourceMapping(ctx, fields.get('resources'))),
     ...opt('containerLabel', optString(ctx, fields, 'containerLabel')),
+    ...opt('backend', optString(ctx, fields, 'backend')),
   };
 };
 
@@ -157,6 +164,9 @@ const decodeResourceRules = (
   const memoryAt = requiredChild(ctx, fields, 'memory', at);
   const cpu = cpuAt === undefined ? undefined : decodeResourceRule(ctx, cpuAt);
   const memory = memoryAt === undefined ? undefined : decodeResourceRule(ctx, memoryAt);
+  // Where each was written, as for list items (their `backend` is checked like a rule's).
+  if (cpu !== undefined && cpuAt !== undefined) ctx.itemPaths.set(cpu, cpuAt.path);
+  if (memory !== undefined && memoryAt !== undefined) ctx.itemPaths.set(memory, memoryAt.path);
   const window = decodeWindow(ctx, fields.get('window'));
   if (cpu === undefined || memory === undefined) return undefined;
   return { cpu, memory, ...opt('window', window) };
@@ -173,7 +183,9 @@ export const decodeConfig = (ctx: DecodeContext, root: unknown): AdapterConfig =
   const backends = decodeBackends(ctx, fields.get('backends'));
   const rules = decodeList(ctx, fields.get('rules'), decodeRule);
   const externalRules = decodeList(ctx, fields.get('externalRules'), decodeRule);
-  checkRuleBackends(ctx, backends ?? [], [...rules, ...externalRules]);
+  const resourceRuleList =
+    resourceRules === undefined ? [] : [resourceRules.cpu, resourceRules.memory];
+  checkRuleBackends(ctx, backends ?? [], [...rules, ...externalRules, ...resourceRuleList]);
   return {
     ...opt('backends', backends),
     rules,

@@ -52,6 +52,8 @@ export interface ResourceRule {
   readonly nodeQuery: string;
   readonly resources?: ResourceMapping;
   readonly containerLabel?: string;
+  /** Name of the `backends` entry its queries go to; unset = the flag-defined `default`. */
+  readonly backend?: string;
 }
 
 export interface ResourceRules {

@@ -37,8 +37,15 @@ export interface ExplainDeps {
   readonly state: () => RulesState;
   readonly sources: () => RuleSources;
   readonly index: () => MetricIndex;
-  /** What a `seriesQuery` returns over the relist window now (for the rules that came close). */
-  readonly series: (seriesQuery: string, signal: AbortSignal) => Promise<SeriesOutcome>;
+  /**
+   * What a `seriesQuery` returns over the relist window now, asked of the rule's backend as a
+   * relist does (for the rules that came close).
+   */
+  readonly series: (
+    seriesQuery: string,
+    signal: AbortSignal,
+    backend?: string,
+  ) => Promise<SeriesOutcome>;
   readonly prometheus: Pick<PrometheusClient, 'query'>;
   readonly listObjectNames: ListObjectNames;
   /** Serves GET `path` (JSON) through the real app and providers built on `taps`. */

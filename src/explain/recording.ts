@@ -1,5 +1,5 @@
-/** Taps that record what the providers ask Prometheus and the Kubernetes API. */
-import type { QueryResult } from '../prometheus/types.ts';
+/** Taps that record what the providers ask Prometheus (and which backend) and the Kubernetes API. */
+import type { QueryResult, QueryRoute, QueryTarget } from '../prometheus/types.ts';
 import type { ExplainDeps, ExplainTaps } from './deps.ts';
 import type { QueryRecord, RawSample } from './types.ts';
 
@@ -34,14 +34,25 @@ export const recording = (deps: ExplainDeps, nowMs: number): Recording => {
     now: () => nowMs,
     prometheus: {
       // Recorded in the order they were sent (concurrent queries may answer in any order).
-      query: async (promql, time, signal) => {
+      // Each with the backend, URL and tenant it went to, as the backend router tells them.
+      query: async (promql, time, signal, route) => {
         const at = queries.push({ promql, time, samples: [] }) - 1;
+        let target: QueryTarget | undefined;
+        const told: QueryRoute = {
+          ...route,
+          onTarget: (t) => {
+            target = t;
+            route?.onTarget?.(t);
+          },
+        };
+        const where = () => (target === undefined ? {} : { backend: target });
         try {
-          const result = await deps.prometheus.query(promql, time, signal);
-          queries[at] = { promql, time, resultType: result.type, samples: rawSamples(result) };
+          const result = await deps.prometheus.query(promql, time, signal, told);
+          const samples = rawSamples(result);
+          queries[at] = { promql, ...where(), time, resultType: result.type, samples };
           return result;
         } catch (err) {
-          queries[at] = { promql, time, samples: [], error: message(err) };
+          queries[at] = { promql, ...where(), time, samples: [], error: message(err) };
           throw err;
         }
       },

@@ -1,5 +1,6 @@
 /** An Explanation as text a person reads top to bottom. */
 import { whereOf } from './rule-ref.ts';
+import type { QueryTarget } from '../prometheus/types.ts';
 import type { Explanation, ObjectFate, QueryRecord, RuleRef } from './types.ts';
 
 const INDENT = '            ';
@@ -47,8 +48,19 @@ const ruleLines = (e: Explanation): string[] => {
   return lines;
 };
 
+/** `backend vm, answered by http://…, tenant header X-Scope-OrgID: team-a`. */
+export const targetText = (t: QueryTarget): string =>
+  [
+    `backend ${t.name}`,
+    t.url === undefined ? 'no URL answered' : `answered by ${t.url}`,
+    t.tenant === undefined
+      ? 'no tenant header'
+      : `tenant header ${t.tenant.header}: ${JSON.stringify(t.tenant.value)}`,
+  ].join(', ');
+
 const queryLines = (q: QueryRecord): string[] => [
   row('PromQL', q.promql),
+  ...(q.backend === undefined ? [] : [more(targetText(q.backend))]),
   more(`evaluated at ${new Date(q.time * 1000).toISOString()} (${q.time})`),
   ...(q.error === undefined
     ? [

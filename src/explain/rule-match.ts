@@ -40,7 +40,7 @@ export const findServing = (deps: ExplainDeps, req: ExplainRequest): RuleMatch =
   return entry === undefined ? { info } : { entry, info };
 };
 
-/** Every rule of the request's kind with its reasons (one series call per distinct query). */
+/** Every rule of the request's kind with its reasons (one series call per backend and query). */
 export const nearMisses = async (
   deps: ExplainDeps,
   req: ExplainRequest,
@@ -55,10 +55,12 @@ export const nearMisses = async (
     namespaced: req.namespace !== '',
     ...(info ? { resource: { group: info.group, resource: info.resource } } : {}),
   };
+  // One call per backend and seriesQuery, as a relist makes them.
   const outcomes = new Map<string, Promise<SeriesOutcome>>();
   const outcomeOf = (rule: CompiledRule) => {
-    const known = outcomes.get(rule.seriesQuery) ?? deps.series(rule.seriesQuery, signal);
-    outcomes.set(rule.seriesQuery, known);
+    const key = `${rule.backend ?? ''}\u0000${rule.seriesQuery}`;
+    const known = outcomes.get(key) ?? deps.series(rule.seriesQuery, signal, rule.backend);
+    outcomes.set(key, known);
     return known;
   };
   const misses: NearMiss[] = [];

@@ -4,6 +4,7 @@
  * became of each object, and the answer the HPA gets. `render-text.ts` prints it; `--output=json`
  * and `/debug/explain?output=json` serialise it as is.
  */
+import type { QueryTarget } from '../prometheus/types.ts';
 
 /** A rule and where it was written. */
 export interface RuleRef {
@@ -86,6 +87,8 @@ export interface RawSample {
 /** One PromQL query the request ran, with what came back. */
 export interface QueryRecord {
   readonly promql: string;
+  /** Where it went: backend, the URL that answered, the tenant header (absent: none sent). */
+  readonly backend?: QueryTarget;
   /** Evaluation time, seconds since the epoch. */
   readonly time: number;
   readonly resultType?: string;

@@ -39,6 +39,21 @@ export type QueryResult =
 export interface QueryRoute {
   readonly backend?: string | undefined;
   readonly namespace?: string | undefined;
+  /**
+   * Told once where the query went, answered or not (explain records it). Plain clients ignore
+   * it; a coalesced call tells only the caller that started it.
+   */
+  readonly onTarget?: ((target: QueryTarget) => void) | undefined;
+}
+
+/** Where a query went: its backend, the URL that answered (after failover), the tenant sent. */
+export interface QueryTarget {
+  /** The backend's name (`default`: the one the --prometheus-* flags define). */
+  readonly name: string;
+  /** The URL that answered; absent when none did. */
+  readonly url?: string;
+  /** The tenant header sent; absent when none was. */
+  readonly tenant?: { readonly header: string; readonly value: string };
 }
 
 /** The two calls the adapter makes. `time`/`start` are Date-free: seconds since the epoch. */

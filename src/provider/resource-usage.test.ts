@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { nodeUsage, podUsage, toMilli, type UsageQueryContext } from './resource-usage.ts';
 import { fakeResourceRules } from '../../test/support/resource-rules.ts';
 import { silentLogger } from '../log.ts';
-import type { QueryResult, Sample } from '../prometheus/types.ts';
+import type { QueryResult, QueryRoute, Sample } from '../prometheus/types.ts';
 
 const vector = (...samples: Sample[]): QueryResult => ({ type: 'vector', samples });
 const s = (labels: Record<string, string>, value: number, timestamp = 100): Sample => ({
@@ -15,10 +15,12 @@ const s = (labels: Record<string, string>, value: number, timestamp = 100): Samp
 /** Answers keyed by the exact query string; anything else fails the query. */
 const context = (answers: ReadonlyMap<string, QueryResult | Error>) => {
   const asked: string[] = [];
+  const routes = new Map<string, QueryRoute | undefined>();
   const ctx: UsageQueryContext = {
     prometheus: {
-      query: (q, time) => {
+      query: (q, time, _signal, route) => {
         asked.push(q);
+        routes.set(q, route);
         assert.equal(time, 1234.5);
         const a = answers.get(q);
         if (a === undefined) return Promise.reject(new Error(`unexpected ${q}`));
@@ -29,7 +31,7 @@ const context = (answers: ReadonlyMap<string, QueryResult | Error>) => {
     time: 1234.5,
     signal: new AbortController().signal,
   };
-  return { ctx, asked };
+  return { ctx, asked, routes };
 };
 
 const rules = fakeResourceRules();
@@ -175,4 +177,40 @@ describe('nodeUsage', () => {
     );
     assert.equal((await nodeUsage(ctx, rules, ['n1', 'n2', 'n3'])).size, 0);
   });
+});
+
+describe("resource queries go to each rule's backend", () => {
+  const onBackends = {
+    ...rules,
+    cpu: { ...rules.cpu, backend: 'vm' },
+  };
+  const table: readonly {
+    readonly name: string;
+    readonly run: (ctx: UsageQueryContext) => Promise<unknown>;
+    readonly want: Readonly<Record<string, QueryRoute>>;
+  }[] = [
+    {
+      name: 'pods: the namespace picks the tenant',
+      run: (ctx) => podUsage(ctx, onBackends, { namespace: 'ns', pods: ['a', 'b', 'c'] }),
+      want: {
+        [CPU_PODS]: { backend: 'vm', namespace: 'ns' },
+        [MEM_PODS]: { backend: undefined, namespace: 'ns' },
+      },
+    },
+    {
+      name: 'nodes: root-scoped',
+      run: (ctx) => nodeUsage(ctx, onBackends, ['n1']),
+      want: {
+        'cpu_n{node="n1"} by (node)': { backend: 'vm', namespace: undefined },
+        'mem_n{node="n1"} by (node)': { backend: undefined, namespace: undefined },
+      },
+    },
+  ];
+  for (const row of table) {
+    it(row.name, async () => {
+      const { ctx, routes } = context(new Map());
+      await row.run(ctx);
+      assert.deepEqual(Object.fromEntries(routes), row.want);
+    });
+  }
 });

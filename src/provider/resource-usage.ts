@@ -1,14 +1,14 @@
 /**
  * Prometheus side of metrics.k8s.io (upstream-behaviour: usage): build the `resourceRules` cpu and
- * memory queries for a set of pods (one namespace) or nodes, run both at one evaluation time, and
- * fold the samples into per-object usage. Failures never throw: they are logged and the objects
+ * memory queries for a set of pods (one namespace) or nodes, run both at one evaluation time (each
+ * on its rule's backend), and fold the samples into per-object usage. Failures never throw: they are logged and the objects
  * concerned are simply absent, as upstream.
  */
 import type { QueryRenderer } from '../rules/compiled-rule.ts';
 import type { ContainerMetrics, ResourceUsage } from '../api/resource-provider.ts';
 import type { GroupResource } from '../kubernetes/types.ts';
 import type { Logger } from '../log.ts';
-import type { PrometheusClient, Sample } from '../prometheus/types.ts';
+import type { PrometheusClient, QueryRoute, Sample } from '../prometheus/types.ts';
 import { buildQuery, type QueryInput } from '../query/build.ts';
 
 /** `resourceRules.cpu` / `.memory` compiled: two templates and the rule's resource mapping. */
@@ -17,6 +17,8 @@ export interface CompiledResourceRule {
   readonly nodeQuery: QueryRenderer;
   /** The label holding the container name; also grouped by in container queries. */
   readonly containerLabel: string;
+  /** The config `backend` its queries go to; unset = the flag-defined `default`. */
+  readonly backend?: string;
   /** The series label holding objects of `gr` (throws when the mapping has no form for it). */
   labelFor(gr: GroupResource): string;
 }
@@ -59,12 +61,12 @@ type Which = 'cpu' | 'memory';
 /** Runs one query; undefined (logged) on any failure or a non-vector result. */
 const samplesOf = async (
   ctx: UsageQueryContext,
-  what: { readonly which: Which; readonly build: () => string },
+  what: { readonly which: Which; readonly build: () => string; readonly route: QueryRoute },
 ): Promise<readonly Sample[] | undefined> => {
   let query = '';
   try {
     query = what.build();
-    const result = await ctx.prometheus.query(query, ctx.time, ctx.signal);
+    const result = await ctx.prometheus.query(query, ctx.time, ctx.signal, what.route);
     if (result.type === 'vector') return result.samples;
     ctx.logger.error('resource metrics query returned a non-vector', { query, type: result.type });
   } catch (err) {
@@ -73,15 +75,20 @@ const samplesOf = async (
   return undefined;
 };
 
-/** Both queries in parallel; undefined when either fails. */
+/**
+ * Both queries in parallel, each to its rule's backend (the tenant chosen by `namespace`; none
+ * for node queries); undefined when either fails.
+ */
 const bothSamples = async (
   ctx: UsageQueryContext,
   rules: CompiledResourceRules,
   input: (rule: CompiledResourceRule) => { template: QueryRenderer; query: QueryInput },
+  namespace?: string,
 ) => {
   const run = (which: Which) =>
     samplesOf(ctx, {
       which,
+      route: { backend: rules[which].backend, namespace },
       build: () => {
         const { template, query } = input(rules[which]);
         return buildQuery(template, query);
@@ -147,7 +154,7 @@ export const podUsage = async (
       extraGroupBy: rule.containerLabel === '' ? [] : [rule.containerLabel],
     },
   });
-  const samples = await bothSamples(ctx, rules, input);
+  const samples = await bothSamples(ctx, rules, input, target.namespace);
   if (samples === undefined) return result;
   const fold = (rule: CompiledResourceRule, from: readonly Sample[]) =>
     byPodAndContainer(from, rule.labelFor(PODS), rule.containerLabel);

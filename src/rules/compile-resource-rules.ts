@@ -2,7 +2,8 @@
  * Compiles `resourceRules` (cpu and memory) for metrics.k8s.io: both query templates, the resource
  * mapping, and the window. A mapping that cannot name pods, namespaces or nodes, or an empty
  * query, is a warning: upstream starts and answers those metrics with empty lists. Problems carry config
- * paths like `resourceRules.cpu.containerQuery`, collected for all fields at once.
+ * paths like `resourceRules.cpu.containerQuery`, collected for all fields at once. Each rule keeps its
+ * `backend`; one on a `dialect: metricsql` backend is not PromQL-checked.
  */
 import { parsePromDuration } from '../lib/go-fmt/go-fmt.ts';
 import type { ResourceRule, ResourceRules } from '../config/types.ts';
@@ -29,10 +30,11 @@ const SAMPLE = {
 const compileQuery = (
   sink: ProblemSink,
   text: string,
-  at: { readonly path: string; readonly sample: TemplateData },
+  at: { readonly path: string; readonly sample: TemplateData; readonly metricsql: boolean },
 ) => {
   const t = compileTemplate(text, { name: at.path, fields: QUERY_FIELD_NAMES });
-  checkRenderedPromql(sink, at.path, t.render(at.sample));
+  // A `dialect: metricsql` backend's queries are MetricsQL, which the PromQL parser rejects.
+  if (!at.metricsql) checkRenderedPromql(sink, at.path, t.render(at.sample));
   return t;
 };
 
@@ -45,10 +47,12 @@ const WITHOUT = {
 
 const compileOne = (
   rule: ResourceRule,
-  path: string,
+  where: { readonly path: string; readonly metricsql: ReadonlySet<string> },
   resources: ResourceMap,
   sink: ProblemSink,
 ): CompiledResourceRule | undefined => {
+  const { path } = where;
+  const metricsql = where.metricsql.has(rule.backend ?? '');
   const tryAt = <T>(at: string, fn: () => T): T | undefined => {
     try {
       return fn();
@@ -63,7 +67,7 @@ const compileOne = (
       sink.warnings.push({ path: `${path}.${field}`, message: `not set: ${what}` });
     }
     return tryAt(field, () =>
-      compileQuery(sink, rule[field], { path: `${path}.${field}`, sample }),
+      compileQuery(sink, rule[field], { path: `${path}.${field}`, sample, metricsql }),
     );
   };
   const containerQuery = query('containerQuery', SAMPLE.container);
@@ -84,6 +88,7 @@ const compileOne = (
     containerQuery,
     nodeQuery,
     containerLabel: rule.containerLabel ?? '',
+    ...(rule.backend === undefined ? {} : { backend: rule.backend }),
     labelFor: (gr) => converter.labelForResource(gr),
   };
 };
@@ -91,7 +96,11 @@ const compileOne = (
 export const compileResourceRules = (
   rules: ResourceRules,
   resources: ResourceMap,
-  options: { readonly strictPromql?: boolean } = {},
+  options: {
+    readonly strictPromql?: boolean;
+    /** The `dialect: metricsql` backends (compile-rules.ts `metricsqlBackends`). */
+    readonly metricsql?: ReadonlySet<string>;
+  } = {},
 ): {
   readonly rules?: CompiledResourceRules;
   readonly problems: readonly RuleProblem[];
@@ -102,8 +111,14 @@ export const compileResourceRules = (
     warnings: [],
     strictPromql: options.strictPromql ?? false,
   };
-  const cpu = compileOne(rules.cpu, 'resourceRules.cpu', resources, sink);
-  const memory = compileOne(rules.memory, 'resourceRules.memory', resources, sink);
+  const metricsql = options.metricsql ?? new Set<string>();
+  const cpu = compileOne(rules.cpu, { path: 'resourceRules.cpu', metricsql }, resources, sink);
+  const memory = compileOne(
+    rules.memory,
+    { path: 'resourceRules.memory', metricsql },
+    resources,
+    sink,
+  );
   let windowMs = 0;
   try {
     windowMs = parsePromDuration(rules.window ?? '0');

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../config/load.ts';
 import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
-import { compileRules } from './compile-rules.ts';
+import { compileResourceRules } from './compile-resource-rules.ts';
+import { compileRules, metricsqlBackends } from './compile-rules.ts';
 
 const METRICSQL = 'rate(<<.Series>>{<<.LabelMatchers>>}[1m]) keep_metric_names';
 
@@ -48,4 +49,53 @@ describe('compileRules: backend dialect', () => {
       ['rules[1].metricsQuery'],
     );
   });
+});
+
+describe('compileResourceRules: backend and dialect', () => {
+  const resourceConfig = (dialect: string) =>
+    loadConfig(
+      [
+        'backends:',
+        `- {name: vm, urls: ["http://vm:8428"], dialect: ${dialect}}`,
+        'resourceRules:',
+        '  cpu:',
+        `    containerQuery: "sum(${METRICSQL}) by (<<.GroupBy>>)"`,
+        `    nodeQuery: "sum(${METRICSQL}) by (<<.GroupBy>>)"`,
+        '    resources: {template: <<.Resource>>}',
+        '    backend: vm',
+        '  memory:',
+        `    containerQuery: "sum(${METRICSQL}) by (<<.GroupBy>>)"`,
+        `    nodeQuery: "sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)"`,
+        '    resources: {template: <<.Resource>>}',
+      ].join('\n'),
+      'c.yaml',
+    );
+  const table = [
+    ['metricsql', ['resourceRules.memory.containerQuery']],
+    [
+      'promql',
+      [
+        'resourceRules.cpu.containerQuery',
+        'resourceRules.cpu.nodeQuery',
+        'resourceRules.memory.containerQuery',
+      ],
+    ],
+  ] as const;
+  for (const [dialect, warned] of table) {
+    it(`${dialect}: each rule keeps its backend; PromQL warnings only off metricsql`, () => {
+      const config = resourceConfig(dialect);
+      const rr = config.resourceRules;
+      assert.ok(rr);
+      const out = compileResourceRules(rr, builtinResourceMap(), {
+        metricsql: metricsqlBackends(config),
+      });
+      assert.deepEqual(out.problems, []);
+      assert.deepEqual(
+        out.warnings.map((w) => w.path),
+        warned,
+      );
+      assert.equal(out.rules?.cpu.backend, 'vm');
+      assert.equal(out.rules?.memory.backend, undefined);
+    });
+  }
 });

@@ -125,6 +125,10 @@ const compileOne = (
   } satisfies CompiledRule);
 };
 
+/** Names of the `dialect: metricsql` backends: their rules' queries are not PromQL-checked. */
+export const metricsqlBackends = (config: Pick<AdapterConfig, 'backends'>): ReadonlySet<string> =>
+  new Set((config.backends ?? []).filter((b) => b.dialect === 'metricsql').map((b) => b.name));
+
 /** Compiles every custom and external rule; `problems` is empty when all compiled. */
 export const compileRules = (
   config: AdapterConfig,
@@ -137,9 +141,7 @@ export const compileRules = (
     strictPromql: options.strictPromql ?? false,
   };
   const rules: CompiledRule[] = [];
-  const metricsql = new Set(
-    (config.backends ?? []).filter((b) => b.dialect === 'metricsql').map((b) => b.name),
-  );
+  const metricsql = metricsqlBackends(config);
   const add = (list: readonly DiscoveryRule[], kind: RuleKind, key: string) => {
     list.forEach((rule, i) => {
       const path = options.pathOf?.(rule) ?? `${key}[${i}]`;

@@ -10,7 +10,7 @@ import { defaultConfig } from '../config/default-config.ts';
 import { loadConfigWithPositions, type LoadedConfig } from '../config/load.ts';
 import type { CompiledRule } from './compiled-rule.ts';
 import { compileResourceRules } from './compile-resource-rules.ts';
-import { compileRules, type RuleProblem } from './compile-rules.ts';
+import { compileRules, metricsqlBackends, type RuleProblem } from './compile-rules.ts';
 import { externalNamespaceProblems } from './external-namespace-check.ts';
 import type { ResourceMap } from '../kubernetes/types.ts';
 import type { CompiledResourceRules } from '../provider/resource-usage.ts';
@@ -72,7 +72,10 @@ export const checkState = (
   const warnings: RuleProblem[] = [...compiled.warnings];
   let resourceRules: CompiledResourceRules | undefined;
   if (config.resourceRules !== undefined) {
-    const r = compileResourceRules(config.resourceRules, resources, options);
+    const r = compileResourceRules(config.resourceRules, resources, {
+      ...options,
+      metricsql: metricsqlBackends(config),
+    });
     errors.push(...r.problems);
     warnings.push(...r.warnings);
     resourceRules = r.rules;

@@ -10,14 +10,8 @@ import { ConfigError, formatProblem } from '../config/config-error.ts';
 import { contentHash } from '../config/config-watch.ts';
 import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
 import type { AdapterConfig } from '../config/types.ts';
-import {
-  backendClientFor,
-  firstResourceMap,
-  kubeClientFor,
-  prometheusClientFor,
-  relisterFor,
-} from './clients.ts';
-import { backendsChangeProblems, createBackends } from './backends.ts';
+import { firstResourceMap, kubeClientFor, prometheusBackendsFor, relisterFor } from './clients.ts';
+import { backendsChangeProblems } from './backends.ts';
 import { createHealthSource } from './health.ts';
 import type { OperatorRoutes } from '../api/router.ts';
 import { startServer } from '../serve/serve.ts';
@@ -84,14 +78,7 @@ export const startAdapter = async (
   const metrics = createSelfMetrics({ processMetrics: true });
   metrics.configReload(true, Date.now());
   // The flag-defined backend plus the config's `backends`, routed per rule (start/backends.ts).
-  const prometheus = createBackends({
-    defaultClient: prometheusClientFor(options, metrics, logger),
-    backends: loaded.config.backends ?? [],
-    clientFor: backendClientFor(options, metrics, logger),
-    now: Date.now,
-    logger,
-    onHealth: metrics.backendUp,
-  });
+  const prometheus = prometheusBackendsFor(options, loaded.config.backends ?? [], metrics, logger);
 
   const queries = coalescedQueries(prometheus, options.coalesceWindowMs, (shared) => {
     metrics.countCoalesced('query', shared);

@@ -6,7 +6,7 @@ import { ApiError } from '../api/errors.ts';
 import type { AdapterConfig, BackendConfig } from '../config/types.ts';
 import { createLogger } from '../log.ts';
 import { createPrometheusClient } from '../prometheus/client.ts';
-import type { QueryResult } from '../prometheus/types.ts';
+import type { QueryResult, QueryRoute, QueryTarget } from '../prometheus/types.ts';
 import { coalescedQueries } from '../provider/coalesced.ts';
 import { backendsChangeProblems, createBackends } from './backends.ts';
 
@@ -55,6 +55,7 @@ describe('createBackends', () => {
         baseUrl: s.url(),
         headers: { 'X-Label': ['default'] },
       }),
+      defaultUrl: s.url(),
       backends: [
         {
           name: 'mimir',
@@ -107,6 +108,61 @@ describe('createBackends', () => {
       ['ops'],
     );
     await Promise.all([backends.close(), withDefault.close()]);
+  });
+
+  it('tells each query where it went: backend, URL, tenant header (explain shows it)', async () => {
+    const backends = make({ urls: ['http://127.0.0.1:1', s.url()] });
+    const table: readonly {
+      readonly route: QueryRoute;
+      readonly want: QueryTarget;
+      readonly ok: boolean;
+    }[] = [
+      { route: {}, want: { name: 'default', url: s.url() }, ok: true },
+      {
+        route: { backend: 'default', namespace: 'a' },
+        want: { name: 'default', url: s.url() },
+        ok: true,
+      },
+      {
+        route: { backend: 'mimir', namespace: 'a' },
+        want: { name: 'mimir', url: s.url(), tenant: { header: 'X-Scope-OrgID', value: 'team-a' } },
+        ok: true,
+      },
+      {
+        route: { backend: 'mimir', namespace: 'kube-system' },
+        want: { name: 'mimir', url: s.url(), tenant: { header: 'X-Scope-OrgID', value: 'infra' } },
+        ok: true,
+      },
+      // Root-scoped without defaultTenant: refused before any URL is asked.
+      { route: { backend: 'mimir' }, want: { name: 'mimir' }, ok: false },
+    ];
+    for (const row of table) {
+      const told: QueryTarget[] = [];
+      const asked = backends.query('up', 1000, undefined, {
+        ...row.route,
+        onTarget: (t) => told.push(t),
+      });
+      await (row.ok ? asked : assert.rejects(asked));
+      assert.deepEqual(told, [row.want], JSON.stringify(row.route));
+    }
+    await backends.close();
+  });
+
+  it('tells a default-backend query that nothing answered when its URL is down', async () => {
+    const backends = createBackends({
+      defaultClient: createPrometheusClient({ baseUrl: 'http://127.0.0.1:1' }),
+      defaultUrl: 'http://127.0.0.1:1',
+      backends: [],
+      clientFor: () => {
+        throw new Error('no config backends');
+      },
+      now: Date.now,
+      logger: createLogger({ verbosity: -1 }),
+    });
+    const told: QueryTarget[] = [];
+    await assert.rejects(backends.query('up', 1000, undefined, { onTarget: (t) => told.push(t) }));
+    assert.deepEqual(told, [{ name: 'default' }]);
+    await backends.close();
   });
 
   it('relists every configured tenant and merges the series', async () => {

@@ -3,21 +3,24 @@
  * `default` plus each config entry), routed by the call's QueryRoute. Each backend is a failover
  * client over its URLs, one per tenant header value (created on first use), so a request for
  * namespace A never carries B's tenant. Relists of a per-namespace tenant backend ask every
- * configured tenant and merge the series.
+ * configured tenant and merge the series. A query's `route.onTarget` is told the backend, the URL
+ * that answered and the tenant header sent (explain shows them).
  */
 import type { AdapterConfig, BackendConfig } from '../config/types.ts';
 import { DEFAULT_BACKEND } from '../config/schema-backends.ts';
 import type { Logger } from '../log.ts';
 import type { HttpPrometheusClient } from '../prometheus/client.ts';
 import type { HeaderMap } from '../prometheus/headers.ts';
-import type { QueryRoute } from '../prometheus/types.ts';
+import type { QueryRoute, QueryTarget } from '../prometheus/types.ts';
 import { mergeShapes } from '../prometheus/series-shapes.ts';
-import { createFailoverClient } from './failover-client.ts';
+import { createFailoverClient, isFailoverError } from './failover-client.ts';
 import { tenantResolver, type TenantResolver } from './tenant.ts';
 
 export interface BackendsOptions {
   /** The flag-defined backend (`--prometheus-url` …). */
   readonly defaultClient: HttpPrometheusClient;
+  /** Its URL, as queries' `onTarget` reports it. */
+  readonly defaultUrl: string;
   readonly backends: readonly BackendConfig[];
   /** A plain client for one URL of a backend, with extra (tenant) headers. */
   readonly clientFor: (
@@ -66,12 +69,46 @@ export const createBackends = (options: BackendsOptions): HttpPrometheusClient =
       ? undefined
       : backends.get(route.backend);
 
+  const queryDefault = async (
+    promql: string,
+    time: number,
+    signal: AbortSignal | undefined,
+    onTarget: ((target: QueryTarget) => void) | undefined,
+  ) => {
+    const target = { name: DEFAULT_BACKEND, url: options.defaultUrl };
+    try {
+      const result = await options.defaultClient.query(promql, time, signal);
+      onTarget?.(target);
+      return result;
+    } catch (err) {
+      // As a failover client says it: a URL failing over (or an abandoned call) answered nothing.
+      const answered = signal?.aborted !== true && !isFailoverError(err);
+      onTarget?.(answered ? target : { name: DEFAULT_BACKEND });
+      throw err;
+    }
+  };
+
   return {
     query: async (promql, time, signal, route) => {
       const backend = backendOf(route);
-      if (backend === undefined) return options.defaultClient.query(promql, time, signal);
-      const client = backend.clientFor(backend.tenant.forNamespace(route?.namespace));
-      return client.query(promql, time, signal);
+      const onTarget = route?.onTarget;
+      if (backend === undefined) return queryDefault(promql, time, signal, onTarget);
+      const name = route?.backend ?? DEFAULT_BACKEND;
+      let value: string | undefined;
+      try {
+        value = backend.tenant.forNamespace(route?.namespace);
+      } catch (err) {
+        onTarget?.({ name });
+        throw err;
+      }
+      const header = backend.tenant.header;
+      const sent = header === undefined || value === undefined ? {} : { tenant: { header, value } };
+      const told = onTarget && {
+        onTarget: (t: QueryTarget) => {
+          onTarget({ ...t, ...sent });
+        },
+      };
+      return backend.clientFor(value).query(promql, time, signal, told);
     },
     series: async (match, start, signal, route) => {
       const backend = backendOf(route);

@@ -1,6 +1,7 @@
 /**
  * The adapter's clients, built from options: the Kubernetes lister client, the Prometheus client
- * (with its latency histogram and --v=6 request log), and the first resource map.
+ * (with its latency histogram and --v=6 request log) and the config's backends beside it, and the
+ * first resource map.
  */
 import {
   createRelister,
@@ -19,6 +20,7 @@ import { parseHeaderArgs, type HeaderMap } from '../prometheus/headers.ts';
 import type { BackendConfig } from '../config/types.ts';
 import type { SelfMetrics } from '../self-metrics.ts';
 import { VERSION } from '../version.ts';
+import { createBackends } from './backends.ts';
 
 /** Initial discovery must succeed; it is retried for a while (the apiserver may be starting). */
 export const firstResourceMap = async (
@@ -121,3 +123,23 @@ export const backendClientFor =
         );
       },
     });
+
+/**
+ * The flag-defined backend plus the config's `backends`, each query routed by its rule's backend
+ * (start/backends.ts): what serving and the `explain` subcommand both query.
+ */
+export const prometheusBackendsFor = (
+  options: Options,
+  backends: readonly BackendConfig[],
+  metrics: SelfMetrics,
+  logger: Logger,
+): HttpPrometheusClient =>
+  createBackends({
+    defaultClient: prometheusClientFor(options, metrics, logger),
+    defaultUrl: options.prometheusUrl,
+    backends,
+    clientFor: backendClientFor(options, metrics, logger),
+    now: Date.now,
+    logger,
+    onHealth: metrics.backendUp,
+  });

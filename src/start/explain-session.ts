@@ -13,7 +13,7 @@ import { listObjectNames } from '../kubernetes/objects.ts';
 import { createLogger } from '../log.ts';
 import { compileState, readConfig } from '../rules/rules-state.ts';
 import { createSelfMetrics } from '../self-metrics.ts';
-import { firstResourceMap, kubeClientFor, prometheusClientFor, relisterFor } from './clients.ts';
+import { firstResourceMap, kubeClientFor, prometheusBackendsFor, relisterFor } from './clients.ts';
 import { explainDeps, type ResourceCaches } from './explain-wiring.ts';
 
 export const openExplainSession = async (options: ExplainOptions): Promise<ExplainSession> => {
@@ -25,8 +25,10 @@ export const openExplainSession = async (options: ExplainOptions): Promise<Expla
     listerKubeconfig: options.kubeconfig === '' ? options.listerKubeconfig : options.kubeconfig,
   });
   const stop = new AbortController();
-  const prometheus = prometheusClientFor(
+  // As serving queries: each rule's backend, with its failover and tenant header.
+  const prometheus = prometheusBackendsFor(
     options,
+    loaded.config.backends ?? [],
     createSelfMetrics({ processMetrics: false }),
     logger,
   );

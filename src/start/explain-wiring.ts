@@ -32,6 +32,7 @@ export interface ExplainWiring {
   readonly state: () => RulesState;
   readonly loaded: () => LoadedConfig;
   readonly index: () => MetricIndex;
+  /** The backend router (start/backends.ts): each query and series call to its rule's backend. */
   readonly prometheus: Pick<PrometheusClient, 'query' | 'series'>;
   readonly listObjectNames: ListObjectNames;
   /** The pod and node caches, once running (only with `resourceRules`). */
@@ -89,10 +90,11 @@ export const explainDeps = (w: ExplainWiring): ExplainDeps => {
     prometheus: w.prometheus,
     listObjectNames: w.listObjectNames,
     now: w.now,
-    series: async (query, signal) => {
+    series: async (query, signal, backend) => {
       try {
         const start = (w.now() - w.maxAgeMs) / 1000;
-        return { ok: true, series: await w.prometheus.series(query, start, signal) };
+        const series = await w.prometheus.series(query, start, signal, { backend });
+        return { ok: true, series };
       } catch (err) {
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
       }

@@ -109,6 +109,33 @@ describe('createFailoverClient', () => {
     await client.close();
   });
 
+  it('tells the route which URL answered: after failover, an error answer, or none', async () => {
+    const table: readonly {
+      readonly name: string;
+      readonly a: number;
+      readonly b: number;
+      readonly url: 'a' | 'b' | undefined;
+      readonly ok: boolean;
+    }[] = [
+      { name: 'the first URL answers', a: 200, b: 200, url: 'a', ok: true },
+      { name: 'the first fails over (502)', a: 502, b: 200, url: 'b', ok: true },
+      { name: 'a query error is an answer', a: 400, b: 200, url: 'a', ok: false },
+      { name: 'every URL fails', a: 500, b: 502, url: undefined, ok: false },
+    ];
+    for (const row of table) {
+      const { client } = setup();
+      a.state.status = row.a;
+      b.state.status = row.b;
+      a.state.body = row.a === 400 ? BAD_DATA : VECTOR;
+      const told: unknown[] = [];
+      const asked = client.query('x', 0, undefined, { onTarget: (t) => told.push(t) });
+      await (row.ok ? asked : assert.rejects(asked));
+      const url = row.url === undefined ? {} : { url: row.url === 'a' ? a.url() : b.url() };
+      assert.deepEqual(told, [{ name: 'main', ...url }], row.name);
+      await client.close();
+    }
+  });
+
   it('classifies errors', () => {
     const table: readonly (readonly [Error, boolean])[] = [
       [new PrometheusError('transport', 'ECONNREFUSED'), true],

@@ -3,11 +3,13 @@
  * connection error or a 5xx response. A URL that failed is remembered as down for `downForMs`
  * and tried last until then, so a dead Prometheus costs one failed connection per period, not one
  * per request. Switching the serving URL is logged once per switch; `onHealth` feeds
- * `prometheus_adapter_backend_up{backend,url}`.
+ * `prometheus_adapter_backend_up{backend,url}`. A query's `route.onTarget` is told the URL that
+ * answered (a result, or an error no other URL would fix), or none when every URL failed.
  */
 import type { Logger } from '../log.ts';
 import type { HttpPrometheusClient } from '../prometheus/client.ts';
 import { PrometheusError } from '../prometheus/errors.ts';
+import type { QueryTarget } from '../prometheus/types.ts';
 
 export interface FailoverOptions {
   readonly backend: string;
@@ -46,11 +48,13 @@ export const createFailoverClient = (options: FailoverOptions): HttpPrometheusCl
   const attempt = async <T>(
     call: (client: HttpPrometheusClient) => Promise<T>,
     signal?: AbortSignal,
+    onTarget?: (target: QueryTarget) => void,
   ): Promise<T> => {
     let last: unknown;
     for (const entry of ordered()) {
       try {
         const result = await call(entry.client);
+        onTarget?.({ name: backend, url: entry.url });
         if (entry.up !== true) options.onHealth?.(backend, entry.url, true);
         entry.up = true;
         entry.downUntil = 0;
@@ -60,7 +64,11 @@ export const createFailoverClient = (options: FailoverOptions): HttpPrometheusCl
         serving = entry.url;
         return result;
       } catch (err) {
-        if (signal?.aborted === true || !isFailoverError(err)) throw err;
+        if (signal?.aborted === true || !isFailoverError(err)) {
+          // An answer (an error no other URL would fix), or the caller gave up.
+          onTarget?.({ name: backend, ...(signal?.aborted === true ? {} : { url: entry.url }) });
+          throw err;
+        }
         if (entry.downUntil <= now()) {
           logger.info('backend URL failed; trying the next', { backend, url: entry.url, err }, 2);
         }
@@ -70,12 +78,14 @@ export const createFailoverClient = (options: FailoverOptions): HttpPrometheusCl
         last = err;
       }
     }
+    onTarget?.({ name: backend });
     throw last;
   };
 
   return {
     series: (match, start, signal) => attempt((c) => c.series(match, start, signal), signal),
-    query: (promql, time, signal) => attempt((c) => c.query(promql, time, signal), signal),
+    query: (promql, time, signal, route) =>
+      attempt((c) => c.query(promql, time, signal), signal, route?.onTarget),
     close: async () => {
       await Promise.all(clients.map((c) => c.client.close()));
     },

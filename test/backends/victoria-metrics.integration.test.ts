@@ -7,9 +7,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { polled, pollUntil } from '../support/poll.ts';
 import { freePort, startProcess, type Running } from '../support/processes.ts';
@@ -20,13 +19,12 @@ import {
   type Harness,
   type RunningAdapter,
 } from '../integration/harness.ts';
+import {
+  VICTORIA_METRICS_BINARY as BINARY,
+  victoriaMetricsSkipReason,
+} from '../support/victoria-metrics.ts';
 
-const VERSION = process.env['VICTORIA_METRICS_VERSION'] ?? 'v1.151.0';
-const CACHE = process.env['K8S_PA_CACHE'] ?? join(homedir(), '.cache/k8s-prometheus-adapter');
-const BINARY = join(CACHE, `victoria-metrics-${VERSION}`, 'bin/victoria-metrics');
-const skip = existsSync(BINARY)
-  ? false
-  : `VictoriaMetrics not built (${BINARY}); run npm run test:backends`;
+const skip = victoriaMetricsSkipReason() ?? false;
 
 const PODS = '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests';
 

@@ -15,8 +15,8 @@ interface ScaleList {
       readyReplicas?: number;
       currentMetrics?: {
         resource?: { current: { averageUtilization?: number } };
-        external?: { current: { averageValue?: string; value?: string } };
         pods?: { current: { averageValue?: string } };
+        external?: { current: { averageValue?: string; value?: string } };
       }[];
     };
   }[];
@@ -61,7 +61,7 @@ export const scaleState = async (kubectl: Kubectl, name: string): Promise<ScaleS
 };
 
 /** Polls until `name` holds `want` replicas (desired and ready) for `holdMs`; notes every change. */
-const settlesAt = async (
+export const settlesAt = async (
   kubectl: Kubectl,
   name: string,
   want: number,

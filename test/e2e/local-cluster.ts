@@ -88,6 +88,12 @@ export const startCurlLoad = (repoRoot: string, rate: number, url: string): Chil
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
 
+/** Writes each output (or why it could not be had) to stderr: an e2e suite's failure diagnostics. */
+export const printDiagnostics = async (outputs: readonly Promise<string>[]): Promise<void> => {
+  for (const d of await Promise.allSettled(outputs))
+    process.stderr.write(`${d.status === 'fulfilled' ? d.value : String(d.reason)}\n`);
+};
+
 /** Stops a child process and waits for it (no-op when already gone). */
 export const stopChild = async (child: ChildProcess | undefined): Promise<void> => {
   if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;

@@ -7,7 +7,7 @@ import { loadConfigWithPositions } from '../../src/config/load.ts';
 import { buildIndex, contributionOf } from '../../src/discovery/metric-index.ts';
 import type { ExplainDeps } from '../../src/explain/deps.ts';
 import { silentLogger } from '../../src/log.ts';
-import type { QueryResult, Series } from '../../src/prometheus/types.ts';
+import type { QueryResult, QueryRoute, QueryTarget, Series } from '../../src/prometheus/types.ts';
 import { compileState } from '../../src/rules/rules-state.ts';
 import { explainDeps } from '../../src/start/explain-wiring.ts';
 import { fakeResourceMap } from './fake-resource-map.ts';
@@ -94,10 +94,29 @@ export interface FixtureOptions {
   readonly indexSeries?: readonly Series[];
   /** Add RESOURCE_RULES, running pods a, b in default and node n1. */
   readonly resourceRules?: boolean;
+  /** The whole config instead of EXPLAIN_CONFIG (pods and node as with `resourceRules`). */
+  readonly config?: string;
 }
 
+/**
+ * What the fake backend router tells a query (start/backends.ts is tested on its own): the
+ * route's backend, answered by `http://<backend>.test`; a config backend's namespaced query sends
+ * tenant `team-<namespace>`.
+ */
+export const fakeTarget = (route: QueryRoute | undefined): QueryTarget => {
+  const name = route?.backend ?? 'default';
+  const ns = route?.namespace ?? '';
+  const tenant = name !== 'default' && ns !== '';
+  return {
+    name,
+    url: `http://${name}.test`,
+    ...(tenant ? { tenant: { header: 'X-Tenant', value: `team-${ns}` } } : {}),
+  };
+};
+
 export const explainFixture = (o: FixtureOptions = {}) => {
-  const text = o.resourceRules === true ? `${EXPLAIN_CONFIG}${RESOURCE_RULES}` : EXPLAIN_CONFIG;
+  const text =
+    o.config ?? (o.resourceRules === true ? `${EXPLAIN_CONFIG}${RESOURCE_RULES}` : EXPLAIN_CONFIG);
   const loaded = loadConfigWithPositions(text, 'config.yaml');
   const pods = ['a', 'b'].map((name) => ({
     name,
@@ -114,23 +133,28 @@ export const explainFixture = (o: FixtureOptions = {}) => {
     NOW_MS,
   );
   const asked: { promql: string; time: number }[] = [];
+  /** Each series call: its query and the backend it was asked of. */
+  const seriesAsked: { query: string; backend: string | undefined }[] = [];
   const deps: ExplainDeps = explainDeps({
     state: () => state,
     loaded: () => loaded,
     index: () => index,
     prometheus: {
-      series: (q) =>
-        o.failing?.includes(q)
+      series: (q, _start, _signal, route) => {
+        seriesAsked.push({ query: q, backend: route?.backend });
+        return o.failing?.includes(q)
           ? Promise.reject(new Error('server error: 503'))
-          : Promise.resolve(of(q, all)),
-      query: (promql, time) => {
+          : Promise.resolve(of(q, all));
+      },
+      query: (promql, time, _signal, route) => {
         asked.push({ promql, time });
+        route?.onTarget?.(fakeTarget(route));
         const a = o.answers?.get(promql);
         return a ? Promise.resolve(a) : Promise.reject(new Error(`unexpected query ${promql}`));
       },
     },
     listObjectNames: () => Promise.resolve(o.names ?? ['a', 'b']),
-    ...(o.resourceRules === true
+    ...(state.resourceRules !== undefined
       ? {
           caches: () => ({
             pods: {
@@ -145,7 +169,7 @@ export const explainFixture = (o: FixtureOptions = {}) => {
     now: () => NOW_MS,
     logger: silentLogger(),
   });
-  return { deps, asked, state, loaded };
+  return { deps, asked, seriesAsked, state, loaded };
 };
 
 /** A vector result: [label, name, value] per sample. */

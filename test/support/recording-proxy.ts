@@ -1,16 +1,23 @@
 /**
  * Test support: an HTTP proxy in front of Prometheus that records every instant query the adapter
- * sends (the exact PromQL, the exact `time`, and the answer), so a test can re-ask Prometheus the
+ * sends (the exact PromQL, the exact `time`, its headers, and the answer), so a test can re-ask Prometheus the
  * very same question and compare; and that injects faults on demand (`setFault`): stall, delay,
  * a status code, a body override, a truncated answer, a huge answer.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface RecordedQuery {
   readonly query: string;
   readonly time: string;
   readonly response: string;
+  /** The request's headers (a tenant header, say), as Node gives them: names lowercase. */
+  readonly headers: IncomingHttpHeaders;
 }
 
 /**
@@ -95,6 +102,7 @@ export const startRecordingProxy = async (target: string): Promise<RecordingProx
         query: params.get('query') ?? '',
         time: params.get('time') ?? '',
         response: text,
+        headers: req.headers,
       });
     }
     if (truncate) {

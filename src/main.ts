@@ -4,7 +4,6 @@
  * the composition root), `config-gen`, `lint`, `explain` or help. A bad command line prints the error and the
  * usage to stderr and exits 2.
  */
-import 'reflect-metadata';
 import { runConfigGen } from './cli/config-gen.ts';
 import { runExplain } from './cli/explain.ts';
 import { runLint } from './cli/lint.ts';

@@ -3,14 +3,15 @@
  * `<cert-dir>/apiserver.{crt,key}` when readable, else generate a self-signed CA
  * (`<host>-ca@<unix>`) and a serving certificate for localhost/127.0.0.1 signed by it, valid
  * one year, and write them there (key mode 0600). EC P-256 via @peculiar/x509 + WebCrypto.
+ * The library (and reflect-metadata) is loaded only when a certificate is generated: an adapter
+ * given its certificates (the chart, the walkthrough) never holds it in memory (about 15 MB).
  */
-import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import type { Logger } from '../log.ts';
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -30,14 +31,19 @@ export interface SelfSigned extends CertKeyPem {
   readonly ca: CertKeyPem;
 }
 
-const provider = (): void => {
+type X509Module = typeof X509;
+
+const loadX509 = async (): Promise<X509Module> => {
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
 };
 
 const newKeys = async (): Promise<KeyPair> =>
   await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
 
-const keyPem = async (keys: KeyPair): Promise<string> =>
+const keyPem = async (x509: X509Module, keys: KeyPair): Promise<string> =>
   x509.PemConverter.encode(
     await webcrypto.subtle.exportKey('pkcs8', keys.privateKey),
     'PRIVATE KEY',
@@ -48,7 +54,7 @@ const serial = (): string =>
     .toString('hex')
     .replace(/^[89a-f]/, '7');
 
-const sanFor = (hosts: readonly string[]): x509.SubjectAlternativeNameExtension =>
+const sanFor = (x509: X509Module, hosts: readonly string[]): X509.SubjectAlternativeNameExtension =>
   new x509.SubjectAlternativeNameExtension(
     hosts.map((h) => ({ type: isIP(h) === 0 ? 'dns' : 'ip', value: h })),
   );
@@ -61,7 +67,7 @@ export const generateSelfSigned = async (
   hosts: readonly string[],
   now = new Date(),
 ): Promise<SelfSigned> => {
-  provider();
+  const x509 = await loadX509();
   const host = hosts[0] ?? 'localhost';
   const unix = Math.floor(now.getTime() / 1000);
   const notBefore = new Date(now.getTime() - HOUR_MS);
@@ -103,14 +109,14 @@ export const generateSelfSigned = async (
       ),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
-      sanFor(hosts),
+      sanFor(x509, hosts),
     ],
   });
   const caPem = caCert.toString('pem');
   return {
     cert: `${leaf.toString('pem')}\n${caPem}\n`,
-    key: await keyPem(leafKeys),
-    ca: { cert: `${caPem}\n`, key: await keyPem(caKeys) },
+    key: await keyPem(x509, leafKeys),
+    ca: { cert: `${caPem}\n`, key: await keyPem(x509, caKeys) },
   };
 };
 

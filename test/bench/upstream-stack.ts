@@ -11,6 +11,8 @@ import { createFakeKubeApi } from '../support/fake-kube-api.ts';
 import { freePort, startProcess, type Running } from '../support/processes.ts';
 import { adapterFlags, httpsGet, oursArgv, pollFor } from '../differential/stack.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
+import { ensureServingCert } from '../../src/serve/self-signed.ts';
+import { silentLogger } from '../../src/log.ts';
 import type { Answer } from '../differential/compare.ts';
 
 /** One rule for the HPA load (http_requests_total) and the discovery series alike. */
@@ -86,6 +88,9 @@ export const launchAdapter = async (
 ): Promise<BenchAdapter> => {
   const port = await freePort();
   const certs = join(setup.dir, `${which}-certs`);
+  // Serving certificates exist before the adapter starts, as when deployed (a Secret): neither
+  // adapter spends start-up time or memory generating them.
+  await ensureServingCert({ certDir: certs, logger: silentLogger() });
   const flags = adapterFlags(port, certs, { ...setup, client: {}, started: [] });
   // Ours runs as the image runs it (node flags and environment).
   const runtime = await nodeRuntime();

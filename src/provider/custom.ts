@@ -22,6 +22,7 @@ import { buildQuery } from '../query/build.ts';
 import { fetchMetrics } from './fetch.ts';
 import { countNonFinite, observed, type RuleObserver } from './rule-observer.ts';
 import { parseGroupResource } from '../kubernetes/resource-map.ts';
+import type { QueryBatcher } from './batched.ts';
 
 export interface CustomProviderDeps {
   readonly index: () => MetricIndex;
@@ -38,6 +39,8 @@ export interface CustomProviderDeps {
   readonly logger: Logger;
   /** Per-rule health: query outcome and latency, dropped objects, NaN/Inf samples. */
   readonly observer?: RuleObserver;
+  /** Answers requests differing only in their objects from one query (provider/batched.ts). */
+  readonly batcher?: QueryBatcher;
 }
 
 interface Resolved {
@@ -68,7 +71,7 @@ const samplesByName = async (
   signal: AbortSignal,
 ): Promise<Map<string, Sample>> => {
   const { entry, request } = target;
-  let query: string;
+  let build: (names: readonly string[]) => string;
   let label: string;
   try {
     label = entry.rule.labelFor(entry.groupResource);
@@ -79,27 +82,51 @@ const samplesByName = async (
             label: entry.rule.labelFor({ group: '', resource: 'namespaces' }),
             value: request.namespace,
           };
-    query = buildQuery(entry.rule.metricsQuery, {
-      series: entry.seriesName,
-      metricSelector: request.metricSelector,
-      ...(namespace === undefined ? {} : { namespace }),
-      objects: { label, names: target.names },
-    });
+    const objectLabel = label;
+    build = (names) =>
+      buildQuery(entry.rule.metricsQuery, {
+        series: entry.seriesName,
+        metricSelector: request.metricSelector,
+        ...(namespace === undefined ? {} : { namespace }),
+        objects: { label: objectLabel, names },
+      });
+    build(target.names);
   } catch (err) {
     deps.logger.info('unable to build query', { rule: entry.rule.path, err }, 2);
     throw metricNotFound(request.metric, request.resource);
   }
   const nowMs = deps.now();
-  const result = await observed(deps.observer, entry.rule, () =>
+  const route = { backend: entry.rule.backend, namespace: request.namespace };
+  const run = (query: string, atMs: number, querySignal: AbortSignal) =>
     fetchMetrics(deps.prometheus, query, {
-      nowMs,
-      signal,
+      nowMs: atMs,
+      signal: querySignal,
       logger: deps.logger,
-      route: { backend: entry.rule.backend, namespace: request.namespace },
-    }),
-  );
+      route,
+    });
+  // The route (backend, and the namespace that picks the tenant) is part of the key: a batch
+  // never answers one tenant's request with another's query.
+  const key = [
+    entry.rule.backend ?? '',
+    entry.rule.path,
+    entry.seriesName,
+    groupResourceString(entry.groupResource),
+    request.namespace,
+    formatLabelSelector(request.metricSelector),
+    label,
+  ].join('\u0000');
+  const batcher = deps.batcher;
+  const result = await observed(deps.observer, entry.rule, async () => {
+    if (batcher === undefined) return run(build(target.names), nowMs, signal);
+    const answer = await batcher.run(
+      { key, label, names: target.names, build, nowMs, run },
+      signal,
+    );
+    if (answer.outcome !== undefined) deps.observer?.batched?.(entry.rule, answer.outcome);
+    return answer.result;
+  });
   if (result.type !== 'vector') {
-    deps.logger.error('custom metrics query returned a non-vector', { query, type: result.type });
+    deps.logger.error('custom metrics query returned a non-vector', { type: result.type });
     throw internalError('unable to fetch metrics');
   }
   const byName = new Map<string, Sample>();

@@ -1,0 +1,192 @@
+/**
+ * Query batching across HPAs (`--batch-window`, default 3s): the HPA controller asks each HPA's
+ * metric for its own objects (`pods?labelSelector=app=<deployment>`), one request per HPA per 15 s,
+ * spread over the period. Requests of one batch key (backend, rule, series, resource, namespace,
+ * metric selector) whose PromQL differs only in the objects are answered from one query over the
+ * union of the object sets asked for under that key in the last `rememberMs`, evaluated once per
+ * window at the window's start, and split back by the object label. query/batchable.ts proves on
+ * the parsed PromQL that this gives each request exactly the samples its own query gives at that
+ * time. Anything else runs its own query, with the reason: `not_separable` (the query does not
+ * provably group by the object label), `not_covered` (objects the window's batch does not hold:
+ * the first sync, a new pod) or `batch_failed`. Object sets are never split across batches; a
+ * batch's regex is capped at `maxRegexBytes`, more objects make more batches.
+ */
+import { objectShape, selectsExactly } from '../query/batchable.ts';
+import { escapeRegexValue } from '../query/matchers.ts';
+import type { QueryResult, Sample } from '../prometheus/types.ts';
+
+export type FallbackReason = 'not_separable' | 'not_covered' | 'batch_failed';
+
+/** How a request was answered: `batch` ran the window's query, `joined` reused it. */
+export type BatchOutcome = 'batch' | 'joined' | FallbackReason;
+
+export interface BatchRequest {
+  /** Everything but the objects that shapes the query and where it runs. */
+  readonly key: string;
+  readonly label: string;
+  readonly names: readonly string[];
+  readonly build: (names: readonly string[]) => string;
+  readonly nowMs: number;
+  /** Runs one query at `atMs`; the batch's shared run gets a signal no caller can abort. */
+  readonly run: (query: string, atMs: number, signal: AbortSignal) => Promise<QueryResult>;
+}
+
+export interface BatcherOptions {
+  /** 0 turns batching off: every request runs its own query. */
+  readonly windowMs: number;
+  /** Object sets asked for within this long join the next window's batch (default 60 s). */
+  readonly rememberMs?: number;
+  /** Cap on the object regex of one batch (default 256 KiB). */
+  readonly maxRegexBytes?: number;
+}
+
+export interface BatchAnswer {
+  readonly result: QueryResult;
+  /** undefined when batching is off. */
+  readonly outcome: BatchOutcome | undefined;
+}
+
+export interface QueryBatcher {
+  /** The request's samples (its own query's, evaluated at the window's start when batched). */
+  run(request: BatchRequest, signal: AbortSignal): Promise<BatchAnswer>;
+}
+
+interface Batch {
+  readonly skeleton: string;
+  readonly result: QueryResult;
+  /** The vector's samples by object name. */
+  readonly byName: ReadonlyMap<string, readonly Sample[]>;
+}
+
+interface Chunk {
+  readonly names: readonly string[];
+  promise: Promise<Batch | undefined> | undefined;
+}
+
+interface KeyState {
+  /** Object sets by their joined names, with when last asked for (least recent first). */
+  readonly groups: Map<string, { names: readonly string[]; seenMs: number }>;
+  window: { index: number; chunkOf: Map<string, Chunk> } | undefined;
+}
+
+const MAX_KEYS = 4096;
+const NEVER = new AbortController().signal;
+
+const regexBytes = (names: Iterable<string>): number => {
+  let n = 0;
+  for (const name of names) n += escapeRegexValue(name).length + 1;
+  return n;
+};
+
+/** Packs the object sets asked for since `fromMs` into chunks under the cap, never splitting one. */
+const pack = (state: KeyState, fromMs: number, cap: number): Chunk[] => {
+  const chunks: Chunk[] = [];
+  let names = new Set<string>();
+  let bytes = 0;
+  for (const [k, g] of state.groups) {
+    if (g.seenMs < fromMs) {
+      state.groups.delete(k);
+      continue;
+    }
+    const fresh = g.names.filter((n) => !names.has(n));
+    if (bytes > 0 && bytes + regexBytes(fresh) > cap) {
+      chunks.push({ names: [...names], promise: undefined });
+      names = new Set();
+      bytes = 0;
+    }
+    for (const n of g.names) {
+      if (!names.has(n)) bytes += regexBytes([n]);
+      names.add(n);
+    }
+  }
+  if (names.size > 0) chunks.push({ names: [...names], promise: undefined });
+  return chunks;
+};
+
+const indexByName = (result: QueryResult, label: string): Map<string, Sample[]> => {
+  const byName = new Map<string, Sample[]>();
+  if (result.type !== 'vector') return byName;
+  for (const s of result.samples) {
+    const name = s.labels[label];
+    if (name === undefined) continue;
+    const list = byName.get(name);
+    if (list === undefined) byName.set(name, [s]);
+    else list.push(s);
+  }
+  return byName;
+};
+
+const only = (batch: Batch, names: readonly string[]): QueryResult =>
+  batch.result.type !== 'vector'
+    ? batch.result
+    : { ...batch.result, samples: [...new Set(names)].flatMap((n) => batch.byName.get(n) ?? []) };
+
+export const createQueryBatcher = (options: BatcherOptions): QueryBatcher => {
+  const states = new Map<string, KeyState>();
+  const remember = options.rememberMs ?? 60_000;
+  const cap = options.maxRegexBytes ?? 256 * 1024;
+
+  const stateFor = (key: string): KeyState => {
+    let state = states.get(key);
+    if (state === undefined) {
+      if (states.size >= MAX_KEYS) states.delete(states.keys().next().value ?? '');
+      state = { groups: new Map(), window: undefined };
+      states.set(key, state);
+    }
+    return state;
+  };
+
+  /** Remembers the request's objects; the window's chunk holding all of them, if any. */
+  const chunkFor = (state: KeyState, request: BatchRequest, index: number): Chunk | undefined => {
+    const groupKey = request.names.join('\u0000');
+    state.groups.delete(groupKey); // re-inserted last: the most recently asked come last
+    state.groups.set(groupKey, { names: request.names, seenMs: request.nowMs });
+    if (state.window?.index !== index) {
+      const chunkOf = new Map<string, Chunk>();
+      for (const c of pack(state, request.nowMs - remember, cap)) {
+        for (const n of c.names) chunkOf.set(n, c);
+      }
+      state.window = { index, chunkOf };
+    }
+    const { chunkOf } = state.window;
+    const chunk = chunkOf.get(request.names[0] ?? '');
+    return chunk && request.names.every((n) => chunkOf.get(n) === chunk) ? chunk : undefined;
+  };
+
+  /** Runs the chunk's query once; undefined when it fails or is not what the proof covers. */
+  const runChunk = (chunk: Chunk, request: BatchRequest, atMs: number) => {
+    let ran = false;
+    chunk.promise ??= (async () => {
+      const query = request.build(chunk.names);
+      const shape = objectShape(query, request.label);
+      if (shape === undefined || !selectsExactly(shape, chunk.names)) return undefined;
+      ran = true;
+      const result = await request.run(query, atMs, NEVER);
+      return { skeleton: shape.skeleton, result, byName: indexByName(result, request.label) };
+    })().catch(() => undefined);
+    return chunk.promise.then((batch) => ({ batch, ran }));
+  };
+
+  return {
+    run: async (request, signal) => {
+      const query = request.build(request.names);
+      if (options.windowMs <= 0) {
+        return { result: await request.run(query, request.nowMs, signal), outcome: undefined };
+      }
+      const own = async (reason: FallbackReason): Promise<BatchAnswer> => ({
+        result: await request.run(query, request.nowMs, signal),
+        outcome: reason,
+      });
+      const shape = objectShape(query, request.label);
+      if (shape === undefined || !selectsExactly(shape, request.names)) {
+        return own('not_separable');
+      }
+      const index = Math.floor(request.nowMs / options.windowMs);
+      const chunk = chunkFor(stateFor(request.key), request, index);
+      if (chunk === undefined) return own('not_covered');
+      const { batch, ran } = await runChunk(chunk, request, index * options.windowMs);
+      if (batch === undefined || batch.skeleton !== shape.skeleton) return own('batch_failed');
+      return { result: only(batch, request.names), outcome: ran ? 'batch' : 'joined' };
+    },
+  };
+};

@@ -2,7 +2,8 @@
  * `npm run bench:upstream` entry: the cached (else built) upstream v0.12.0 against ours (this
  * build's src/main.js unless K8S_PA_DIFF_OURS names another). Sizes from the environment:
  * BENCH_PODS (100), BENCH_SECONDS (8), BENCH_CONNECTIONS (16), BENCH_SERIES ("100x10000,500x10000"
- * — names × pods per discovery run; empty for none), BENCH_LIST_TIMEOUT_S (600).
+ * — names × pods per discovery run; empty for none), BENCH_LIST_TIMEOUT_S (600), BENCH_HPAS
+ * ("1000,5000": HPA fleet sizes; empty for none), BENCH_HPA_PERIOD_S (15), BENCH_HPA_SYNCS (2).
  */
 import { join } from 'node:path';
 import { upstreamBinary } from '../differential/stack.ts';
@@ -29,8 +30,17 @@ const rows = await runUpstreamBench(bin, {
   connections: Number(env('BENCH_CONNECTIONS', '16')),
   discovery,
   listTimeoutS: Number(env('BENCH_LIST_TIMEOUT_S', '600')),
+  fleet: {
+    hpas: env('BENCH_HPAS', '1000,5000')
+      .split(',')
+      .filter((s) => s !== '')
+      .map(Number),
+    periodMs: Number(env('BENCH_HPA_PERIOD_S', '15')) * 1000,
+    syncs: Number(env('BENCH_HPA_SYNCS', '2')),
+  },
 });
 process.stdout.write(`Run of ${new Date().toISOString()}\n${formatRows(rows)}`);
 process.stdout.write(
-  '* lifted: upstream --client-qps=1000000 --client-burst=1000000; ours --client-qps=-1 --coalesce-window=0\n',
+  '* lifted: upstream --client-qps=1000000 --client-burst=1000000; ours --client-qps=-1 --coalesce-window=0\n' +
+    'HPA fleet rows: upstream with its client limits lifted (its defaults cannot serve the sync), ours with defaults\n',
 );

@@ -8,10 +8,12 @@
  * the parsed PromQL that this gives each request exactly the samples its own query gives at that
  * time. Anything else runs its own query, with the reason: `not_separable` (the query does not
  * provably group by the object label), `not_covered` (objects the window's batch does not hold:
- * the first sync, a new pod) or `batch_failed`. Object sets are never split across batches; a
- * batch's regex is capped at `maxRegexBytes`, more objects make more batches.
+ * the first sync, a new pod) or `batch_failed`. When the union's regex would exceed
+ * `maxRegexBytes` (URLs of GET queries stay short), the batch asks for every object instead
+ * (the object matchers become `label!=""`; query/batchable.ts `everyObject`): one query still,
+ * and it covers any object asked for in the window.
  */
-import { objectShape, selectsExactly } from '../query/batchable.ts';
+import { everyObject, objectShape, selectsExactly } from '../query/batchable.ts';
 import { escapeRegexValue } from '../query/matchers.ts';
 import type { QueryResult, Sample } from '../prometheus/types.ts';
 
@@ -36,7 +38,7 @@ export interface BatcherOptions {
   readonly windowMs: number;
   /** Object sets asked for within this long join the next window's batch (default 60 s). */
   readonly rememberMs?: number;
-  /** Cap on the object regex of one batch (default 256 KiB). */
+  /** Cap on the object regex of a batch; above it the batch asks for every object (8 KiB). */
   readonly maxRegexBytes?: number;
 }
 
@@ -59,14 +61,15 @@ interface Batch {
 }
 
 interface Chunk {
-  readonly names: readonly string[];
+  /** The names the batch answers for; undefined: every object (the union was over the cap). */
+  readonly names: ReadonlySet<string> | undefined;
   promise: Promise<Batch | undefined> | undefined;
 }
 
 interface KeyState {
   /** Object sets by their joined names, with when last asked for (least recent first). */
   readonly groups: Map<string, { names: readonly string[]; seenMs: number }>;
-  window: { index: number; chunkOf: Map<string, Chunk> } | undefined;
+  window: { index: number; chunk: Chunk } | undefined;
 }
 
 const MAX_KEYS = 4096;
@@ -78,29 +81,14 @@ const regexBytes = (names: Iterable<string>): number => {
   return n;
 };
 
-/** Packs the object sets asked for since `fromMs` into chunks under the cap, never splitting one. */
-const pack = (state: KeyState, fromMs: number, cap: number): Chunk[] => {
-  const chunks: Chunk[] = [];
-  let names = new Set<string>();
-  let bytes = 0;
+/** The union of the object sets asked for since `fromMs`, or every object when over the cap. */
+const pack = (state: KeyState, fromMs: number, cap: number): Chunk => {
+  const names = new Set<string>();
   for (const [k, g] of state.groups) {
-    if (g.seenMs < fromMs) {
-      state.groups.delete(k);
-      continue;
-    }
-    const fresh = g.names.filter((n) => !names.has(n));
-    if (bytes > 0 && bytes + regexBytes(fresh) > cap) {
-      chunks.push({ names: [...names], promise: undefined });
-      names = new Set();
-      bytes = 0;
-    }
-    for (const n of g.names) {
-      if (!names.has(n)) bytes += regexBytes([n]);
-      names.add(n);
-    }
+    if (g.seenMs < fromMs) state.groups.delete(k);
+    else for (const n of g.names) names.add(n);
   }
-  if (names.size > 0) chunks.push({ names: [...names], promise: undefined });
-  return chunks;
+  return { names: regexBytes(names) > cap ? undefined : names, promise: undefined };
 };
 
 const indexByName = (result: QueryResult, label: string): Map<string, Sample[]> => {
@@ -124,7 +112,7 @@ const only = (batch: Batch, names: readonly string[]): QueryResult =>
 export const createQueryBatcher = (options: BatcherOptions): QueryBatcher => {
   const states = new Map<string, KeyState>();
   const remember = options.rememberMs ?? 60_000;
-  const cap = options.maxRegexBytes ?? 256 * 1024;
+  const cap = options.maxRegexBytes ?? 8 * 1024;
 
   const stateFor = (key: string): KeyState => {
     let state = states.get(key);
@@ -136,30 +124,29 @@ export const createQueryBatcher = (options: BatcherOptions): QueryBatcher => {
     return state;
   };
 
-  /** Remembers the request's objects; the window's chunk holding all of them, if any. */
+  /** Remembers the request's objects; the window's chunk if it holds all of them. */
   const chunkFor = (state: KeyState, request: BatchRequest, index: number): Chunk | undefined => {
     const groupKey = request.names.join('\u0000');
     state.groups.delete(groupKey); // re-inserted last: the most recently asked come last
     state.groups.set(groupKey, { names: request.names, seenMs: request.nowMs });
     if (state.window?.index !== index) {
-      const chunkOf = new Map<string, Chunk>();
-      for (const c of pack(state, request.nowMs - remember, cap)) {
-        for (const n of c.names) chunkOf.set(n, c);
-      }
-      state.window = { index, chunkOf };
+      state.window = { index, chunk: pack(state, request.nowMs - remember, cap) };
     }
-    const { chunkOf } = state.window;
-    const chunk = chunkOf.get(request.names[0] ?? '');
-    return chunk && request.names.every((n) => chunkOf.get(n) === chunk) ? chunk : undefined;
+    const { chunk } = state.window;
+    return chunk.names === undefined || request.names.every((n) => chunk.names?.has(n))
+      ? chunk
+      : undefined;
   };
 
   /** Runs the chunk's query once; undefined when it fails or is not what the proof covers. */
   const runChunk = (chunk: Chunk, request: BatchRequest, atMs: number) => {
     let ran = false;
     chunk.promise ??= (async () => {
-      const query = request.build(chunk.names);
-      const shape = objectShape(query, request.label);
-      if (shape === undefined || !selectsExactly(shape, chunk.names)) return undefined;
+      const names = chunk.names === undefined ? request.names : [...chunk.names];
+      const built = request.build(names);
+      const shape = objectShape(built, request.label);
+      if (shape === undefined || !selectsExactly(shape, names)) return undefined;
+      const query = chunk.names === undefined ? everyObject(built, shape, request.label) : built;
       ran = true;
       const result = await request.run(query, atMs, NEVER);
       return { skeleton: shape.skeleton, result, byName: indexByName(result, request.label) };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { literalAlternatives, objectShape, selectsExactly } from './batchable.ts';
+import { everyObject, literalAlternatives, objectShape, selectsExactly } from './batchable.ts';
 
 describe('objectShape', () => {
   const cases: [string, string, string[] | undefined][] = [
@@ -56,6 +56,29 @@ describe('literalAlternatives', () => {
   for (const [regex, want] of cases) {
     it(regex, () => {
       assert.deepEqual(literalAlternatives(regex), want);
+    });
+  }
+});
+
+describe('everyObject', () => {
+  const cases: [string, string][] = [
+    [
+      'sum(rate(x{pod=~"a|b",namespace="n"}[2m])) by (pod)',
+      'sum(rate(x{pod!="",namespace="n"}[2m])) by (pod)',
+    ],
+    [
+      'max by (pod) (x{pod="a"} / on(pod) group_left y{namespace="n",pod="a"})',
+      'max by (pod) (x{pod!=""} / on(pod) group_left y{namespace="n",pod!=""})',
+    ],
+  ];
+  for (const [query, want] of cases) {
+    it(query, () => {
+      const shape = objectShape(query, 'pod');
+      assert.ok(shape);
+      const every = everyObject(query, shape, 'pod');
+      assert.equal(every, want);
+      // A negative matcher is no literal object set: an everyObject query is never re-batched.
+      assert.equal(objectShape(every, 'pod'), undefined, 'no literal object set any more');
     });
   }
 });

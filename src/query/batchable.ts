@@ -23,6 +23,8 @@ export interface ObjectShape {
   readonly skeleton: string;
   /** The names each object matcher selects, in query order. */
   readonly objectSets: readonly (readonly string[])[];
+  /** Where each object matcher is in the query text. */
+  readonly matchers: readonly { readonly from: number; readonly to: number }[];
 }
 
 const TOP_AGGREGATIONS = new Set(['sum', 'min', 'max', 'avg', 'count', 'group']);
@@ -155,6 +157,7 @@ export const objectShape = (query: string, label: string): ObjectShape | undefin
   const root = parser.parse(query).topNode;
   const tokens: string[] = [];
   const objectSets: string[][] = [];
+  const matchers: { from: number; to: number }[] = [];
   const walk = (node: SyntaxNodeRef): boolean => {
     if (!nodeSeparable(query, node, label)) return false;
     if (node.name === 'UnquotedLabelMatcher') {
@@ -162,6 +165,7 @@ export const objectShape = (query: string, label: string): ObjectShape | undefin
       if (name !== undefined && query.slice(name.from, name.to) === label) {
         const set = matcherSet(query, node);
         objectSets.push(set ?? []);
+        matchers.push({ from: node.from, to: node.to });
         tokens.push('\u0000objects');
         return set !== undefined;
       }
@@ -177,7 +181,9 @@ export const objectShape = (query: string, label: string): ObjectShape | undefin
     return ok;
   };
   const ok = topIsAggregationByLabel(query, root, label) && walk(root);
-  return ok && objectSets.length > 0 ? { skeleton: tokens.join('\u0001'), objectSets } : undefined;
+  return ok && objectSets.length > 0
+    ? { skeleton: tokens.join('\u0001'), objectSets, matchers }
+    : undefined;
 };
 
 const sameSet = (a: readonly string[], b: ReadonlySet<string>): boolean =>
@@ -187,4 +193,19 @@ const sameSet = (a: readonly string[], b: ReadonlySet<string>): boolean =>
 export const selectsExactly = (shape: ObjectShape, names: readonly string[]): boolean => {
   const want = new Set(names);
   return shape.objectSets.every((s) => sameSet(s, want));
+};
+
+/**
+ * `query` (of `shape`) with every object matcher replaced by `label!=""`: every object's series
+ * instead of a listed few. Separable by the label, the query then answers each listed object
+ * exactly as before, and others besides.
+ */
+export const everyObject = (query: string, shape: ObjectShape, label: string): string => {
+  let out = '';
+  let at = 0;
+  for (const m of shape.matchers) {
+    out += `${query.slice(at, m.from)}${label}!=""`;
+    at = m.to;
+  }
+  return out + query.slice(at);
 };

@@ -115,8 +115,8 @@ const replayPeriod = async (
   return answers;
 };
 
-/** Tolerance: values on the wire are Quantities rounded to milli-units (as upstream's). */
-const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-3 + 1e-9 * Math.abs(b);
+/** Tolerance: one milli-unit (Quantities on the wire truncate to it, as upstream's), plus float noise. */
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1.0001e-3;
 
 export interface FleetStack {
   readonly dir: string;

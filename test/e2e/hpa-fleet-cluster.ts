@@ -3,11 +3,13 @@
  * node agent runs it as one small process) with an HPA each on the Pods metric `http_requests`;
  * the adapter alone in its pod (walkthrough RBAC, certificates and APIServices) pointed at a
  * Prometheus URL on the host; an exporter on the host serving a counter per fleet pod that grows
- * at the pod's own constant rate, so every per-HPA query has one known, distinct answer.
+ * at the pod's own constant rate, so every per-HPA query has one known, distinct answer at any
+ * evaluation time (the HPA status does not say when its value was evaluated).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { directGet } from './direct-client.ts';
 import { run } from './local-cluster.ts';
 
 export type Kubectl = (...args: string[]) => Promise<string>;
@@ -139,9 +141,12 @@ export const startFleetExporter = async () => {
   const started = Date.now();
   let pods: readonly { readonly pod: string; readonly rate: number }[] = [];
   const server = createServer((_req, res) => {
-    const t = (Date.now() - started) / 1000;
+    // Explicit sample timestamps: each counter is exactly linear in its own timestamps, so rate()
+    // over it is the pod's rate whenever it is evaluated (scrape delays cannot skew it).
+    const now = Date.now();
+    const t = (now - started) / 1000;
     const lines = pods.map(
-      (p) => `http_requests_total{namespace="${FLEET_NS}",pod="${p.pod}"} ${p.rate * t}`,
+      (p) => `http_requests_total{namespace="${FLEET_NS}",pod="${p.pod}"} ${p.rate * t} ${now}`,
     );
     res.end(`# TYPE http_requests_total counter\n${lines.join('\n')}\n`);
   });
@@ -161,18 +166,65 @@ export const startFleetExporter = async () => {
   };
 };
 
-/** Sum of the kube-apiserver's `apiserver_request_total` series matching every label given. */
-export const apiserverRequests = async (
-  kubectl: Kubectl,
+/** Sum of the series `name{…}` in a Prometheus text exposition matching every label given. */
+export const sumSeries = (
+  text: string,
+  name: string,
   labels: Readonly<Record<string, string>>,
-): Promise<number> => {
-  const text = await kubectl('get', '--raw', '/metrics');
+): number => {
   let sum = 0;
   for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
+    if (!line.startsWith(`${name}{`)) continue;
     const body = `,${line.slice(line.indexOf('{') + 1, line.lastIndexOf('}'))},`;
     const ok = Object.entries(labels).every(([k, v]) => body.includes(`,${k}="${v}",`));
     if (ok) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
+};
+
+/** The kube-apiserver's own /metrics. */
+export const apiserverMetrics = (kubectl: Kubectl): Promise<string> =>
+  kubectl('get', '--raw', '/metrics');
+
+const READER = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: fleet-metrics-reader, namespace: prom}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: fleet-metrics-reader}
+rules:
+  - nonResourceURLs: [/metrics]
+    verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: fleet-metrics-reader}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: fleet-metrics-reader}
+subjects:
+  - {kind: ServiceAccount, name: fleet-metrics-reader, namespace: prom}
+`;
+
+/**
+ * Reads the adapter's own /metrics straight from its pod (the aggregator proxies only the API
+ * groups), as a service account allowed `get` on /metrics, trusting the walkthrough's serving CA.
+ */
+export const adapterMetricsReader = async (kubectl: Kubectl, dir: string) => {
+  await writeFile(join(dir, 'metrics-reader.yaml'), READER);
+  await kubectl('apply', '-f', join(dir, 'metrics-reader.yaml'));
+  const token = (await kubectl('-n', 'prom', 'create', 'token', 'fleet-metrics-reader')).trim();
+  const pods = JSON.parse(
+    await kubectl('-n', 'prom', 'get', 'pods', '-l', 'app=prometheus', '-o', 'json'),
+  ) as { items: { status: { podIP?: string } }[] };
+  const target = {
+    host: pods.items[0]?.status.podIP ?? '',
+    port: 6443,
+    servername: 'prometheus.prom.svc',
+    ca: await readFile(join(dir, 'fleet-certs', 'ca.crt'), 'utf8'),
+  };
+  return async (): Promise<string> => {
+    const reply = await directGet(target, '/metrics', { token });
+    if (reply.status !== 200) throw new Error(`adapter /metrics: ${reply.status} ${reply.text}`);
+    return reply.text;
+  };
 };

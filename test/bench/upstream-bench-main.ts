@@ -41,6 +41,6 @@ const rows = await runUpstreamBench(bin, {
 });
 process.stdout.write(`Run of ${new Date().toISOString()}\n${formatRows(rows)}`);
 process.stdout.write(
-  '* lifted: upstream --client-qps=1000000 --client-burst=1000000; ours --client-qps=-1 --coalesce-window=0\n' +
+  '* lifted: upstream --client-qps=1000000 --client-burst=1000000; ours --client-qps=-1 --coalesce-window=0 --batch-window=0 --object-cache=false\n' +
     'HPA fleet rows: upstream with its client limits lifted (its defaults cannot serve the sync), ours with defaults\n',
 );

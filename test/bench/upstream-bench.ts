@@ -61,7 +61,7 @@ const ADAPTERS: readonly Which[] = ['upstream', 'ours'];
 /** Lifted client limits: upstream applies --client-qps/--client-burst only when > 0. */
 const LIFTED: Readonly<Record<Which, readonly string[]>> = {
   upstream: ['--client-qps=1000000', '--client-burst=1000000'],
-  ours: ['--client-qps=-1', '--coalesce-window=0'],
+  ours: ['--client-qps=-1', '--coalesce-window=0', '--batch-window=0', '--object-cache=false'],
 };
 
 const withAdapter = async <T>(

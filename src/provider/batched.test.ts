@@ -178,3 +178,42 @@ describe('createQueryBatcher', () => {
     assert.ok(prom.seen.every((s) => !s.query.includes('a|b') && !s.query.includes('b|a')));
   });
 });
+
+describe('createQueryBatcher and a stalled Prometheus', () => {
+  it('aborts the batch query once every request waiting on it has gone', async () => {
+    const signals: AbortSignal[] = [];
+    // Never answers; gives up when its signal aborts.
+    const stalled = (_q: string, _at: number, signal: AbortSignal): Promise<QueryResult> => {
+      signals.push(signal);
+      return new Promise((_resolve, reject) => {
+        if (signal.aborted) reject(new Error('aborted'));
+        signal.addEventListener(
+          'abort',
+          () => {
+            reject(new Error('aborted'));
+          },
+          { once: true },
+        );
+      });
+    };
+    const batcher = createQueryBatcher({ windowMs: 3000 });
+    const callers = [new AbortController(), new AbortController()];
+    const asks = callers.map((c) =>
+      batcher
+        .run(
+          { key: 'k', label: 'pod', names: ['a'], build: SEPARABLE, nowMs: 3000, run: stalled },
+          c.signal,
+        )
+        .catch((err: unknown) => err),
+    );
+    callers[0]?.abort();
+    await Promise.resolve();
+    assert.equal(signals[0]?.aborted, false, 'one request still waits');
+    callers[1]?.abort();
+    const outcomes = await Promise.all(asks);
+    assert.equal(signals[0]?.aborted, true, 'the batch query was aborted');
+    // Each then ran its own query with its own (aborted) signal, which failed at once.
+    assert.ok(outcomes.every((o) => o instanceof Error));
+    assert.equal(signals.length, 3);
+  });
+});

@@ -16,6 +16,7 @@
 import { everyObject, objectShape, selectsExactly } from '../query/batchable.ts';
 import { escapeRegexValue } from '../query/matchers.ts';
 import type { QueryResult, Sample } from '../prometheus/types.ts';
+import { createCoalescer } from './coalesce.ts';
 
 export type FallbackReason = 'not_separable' | 'not_covered' | 'batch_failed';
 
@@ -29,7 +30,7 @@ export interface BatchRequest {
   readonly names: readonly string[];
   readonly build: (names: readonly string[]) => string;
   readonly nowMs: number;
-  /** Runs one query at `atMs`; the batch's shared run gets a signal no caller can abort. */
+  /** Runs one query at `atMs`; a batch's shared run gets a signal that aborts once no one waits. */
   readonly run: (query: string, atMs: number, signal: AbortSignal) => Promise<QueryResult>;
 }
 
@@ -63,7 +64,6 @@ interface Batch {
 interface Chunk {
   /** The names the batch answers for; undefined: every object (the union was over the cap). */
   readonly names: ReadonlySet<string> | undefined;
-  promise: Promise<Batch | undefined> | undefined;
 }
 
 interface KeyState {
@@ -73,7 +73,6 @@ interface KeyState {
 }
 
 const MAX_KEYS = 4096;
-const NEVER = new AbortController().signal;
 
 const regexBytes = (names: Iterable<string>): number => {
   let n = 0;
@@ -88,7 +87,7 @@ const pack = (state: KeyState, fromMs: number, cap: number): Chunk => {
     if (g.seenMs < fromMs) state.groups.delete(k);
     else for (const n of g.names) names.add(n);
   }
-  return { names: regexBytes(names) > cap ? undefined : names, promise: undefined };
+  return { names: regexBytes(names) > cap ? undefined : names };
 };
 
 const indexByName = (result: QueryResult, label: string): Map<string, Sample[]> => {
@@ -138,20 +137,39 @@ export const createQueryBatcher = (options: BatcherOptions): QueryBatcher => {
       : undefined;
   };
 
-  /** Runs the chunk's query once; undefined when it fails or is not what the proof covers. */
-  const runChunk = (chunk: Chunk, request: BatchRequest, atMs: number) => {
+  /**
+   * Runs the window's query once (coalesce.ts: shared while in flight and for the window; aborted
+   * once every request waiting on it has gone). Undefined when it fails (remembered for the
+   * window: the rest run their own queries) or is not what the proof covers.
+   */
+  const batches = createCoalescer<Batch | undefined>({
+    ttlMs: Math.max(options.windowMs, 1),
+    maxEntries: MAX_KEYS,
+    now: () => Date.now(),
+  });
+  const runChunk = async (
+    chunk: Chunk,
+    request: BatchRequest,
+    index: number,
+    signal: AbortSignal,
+  ): Promise<{ batch: Batch | undefined; ran: boolean }> => {
     let ran = false;
-    chunk.promise ??= (async () => {
+    const load = async (shared: AbortSignal): Promise<Batch | undefined> => {
       const names = chunk.names === undefined ? request.names : [...chunk.names];
       const built = request.build(names);
       const shape = objectShape(built, request.label);
       if (shape === undefined || !selectsExactly(shape, names)) return undefined;
       const query = chunk.names === undefined ? everyObject(built, shape, request.label) : built;
       ran = true;
-      const result = await request.run(query, atMs, NEVER);
-      return { skeleton: shape.skeleton, result, byName: indexByName(result, request.label) };
-    })().catch(() => undefined);
-    return chunk.promise.then((batch) => ({ batch, ran }));
+      try {
+        const result = await request.run(query, index * options.windowMs, shared);
+        return { skeleton: shape.skeleton, result, byName: indexByName(result, request.label) };
+      } catch {
+        return undefined;
+      }
+    };
+    const batch = await batches.get(`${request.key}\u0000${String(index)}`, load, signal);
+    return { batch, ran };
   };
 
   return {
@@ -171,7 +189,7 @@ export const createQueryBatcher = (options: BatcherOptions): QueryBatcher => {
       const index = Math.floor(request.nowMs / options.windowMs);
       const chunk = chunkFor(stateFor(request.key), request, index);
       if (chunk === undefined) return own('not_covered');
-      const { batch, ran } = await runChunk(chunk, request, index * options.windowMs);
+      const { batch, ran } = await runChunk(chunk, request, index, signal);
       if (batch === undefined || batch.skeleton !== shape.skeleton) return own('batch_failed');
       return { result: only(batch, request.names), outcome: ran ? 'batch' : 'joined' };
     },

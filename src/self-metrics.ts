@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RelistObserver } from './discovery/relister.ts';
+import type { BatchOutcome } from './provider/batched.ts';
 
 export interface SelfMetrics {
   readonly registry: Registry;
@@ -136,6 +137,8 @@ export interface RuleMetrics {
   queried(labels: RuleLabels, ok: boolean, seconds: number): void;
   dropped(labels: RuleLabels, objects: number): void;
   nonFinite(labels: RuleLabels, samples: number): void;
+  /** A batched request's outcome (provider/batched.ts). */
+  batched(labels: RuleLabels, outcome: BatchOutcome): void;
 }
 
 const RULE_LABELS = ['rule', 'name'];
@@ -178,6 +181,24 @@ const ruleMetrics = (registry: Registry): RuleMetrics => {
     labelNames: RULE_LABELS,
     registers,
   });
+  const batchQueries = new Counter({
+    name: 'prometheus_adapter_batch_queries_total',
+    help: 'Batch queries run for the rule: one per window and batch key, answering many requests (--batch-window).',
+    labelNames: RULE_LABELS,
+    registers,
+  });
+  const batchJoined = new Counter({
+    name: 'prometheus_adapter_batch_joined_total',
+    help: 'Requests answered from a batch query another request of the same window started.',
+    labelNames: RULE_LABELS,
+    registers,
+  });
+  const batchFallback = new Counter({
+    name: 'prometheus_adapter_batch_fallback_total',
+    help: "Requests that ran their own query although batching is on, by reason: not_separable (the query does not provably group by the object label), not_covered (objects not in the window's batch), batch_failed.",
+    labelNames: [...RULE_LABELS, 'reason'],
+    registers,
+  });
   const plain = (l: RuleLabels) => ({ rule: l.rule, name: l.name });
   return {
     relisted: (rules) => {
@@ -197,6 +218,11 @@ const ruleMetrics = (registry: Registry): RuleMetrics => {
     },
     nonFinite: (labels, samples) => {
       nonFinite.inc(plain(labels), samples);
+    },
+    batched: (labels, outcome) => {
+      if (outcome === 'batch') batchQueries.inc(plain(labels));
+      else if (outcome === 'joined') batchJoined.inc(plain(labels));
+      else batchFallback.inc({ ...plain(labels), reason: outcome });
     },
   };
 };

@@ -103,6 +103,16 @@ const adapterFlags = (f: FlagReader) =>
       1000,
       'identical PromQL queries and object listings within this window are run once and shared (not in upstream; 0 disables)',
     ),
+    batchWindowMs: f.duration(
+      'batch-window',
+      3000,
+      'requests of one rule and namespace that differ only in their objects are answered from one query per window over the objects recently asked for, evaluated at the window start, where the PromQL provably groups by the object label (not in upstream; 0 disables)',
+    ),
+    objectCache: f.bool(
+      'object-cache',
+      true,
+      'list the objects of custom metrics requests for * from metadata-only watch caches started per resource on first use, instead of a LIST per request (not in upstream; needs list and watch on those resources)',
+    ),
     enableExplain: f.bool(
       'enable-explain',
       true,

@@ -36,6 +36,8 @@ const DEFAULTS: Omit<Options, 'audit'> = {
   disableHttp2: false,
   rateIntervalMs: 300_000,
   coalesceWindowMs: 1000,
+  batchWindowMs: 3000,
+  objectCache: true,
   enableExplain: true,
   verbosity: 0,
   vmodule: '',

@@ -48,6 +48,13 @@ export interface Options {
   readonly rateIntervalMs: number;
   /** `--coalesce-window` (an addition): identical queries/listings within it run once; 0 disables. */
   readonly coalesceWindowMs: number;
+  /**
+   * `--batch-window` (an addition): requests of one rule and namespace differing only in their
+   * objects are answered from one query per window (provider/batched.ts); 0 disables.
+   */
+  readonly batchWindowMs: number;
+  /** `--object-cache` (an addition): `*` requests list objects from watch caches, not per request. */
+  readonly objectCache: boolean;
   /** `--enable-explain` (an addition): serve `/debug/explain`. */
   readonly enableExplain: boolean;
   /** `-v` / `--v`. */

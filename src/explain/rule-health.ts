@@ -121,6 +121,9 @@ export const createRuleHealth = (deps: RuleHealthDeps): RuleHealth => {
       nonFinite: (rule, samples) => {
         deps.metrics.nonFinite(labelsOf(rule), samples);
       },
+      batched: (rule, outcome) => {
+        deps.metrics.batched(labelsOf(rule), outcome);
+      },
     },
     snapshot: () => snap,
   };

@@ -55,6 +55,8 @@ export interface KubeClient {
     query: Readonly<Record<string, string>>,
     onEvent: (event: WatchEvent) => void,
     signal: AbortSignal,
+    /** Accept header, e.g. PartialObjectMetadata for a metadata-only watch. */
+    accept?: string,
   ): Promise<void>;
   /** Closes pooled connections after in-flight requests finish. */
   close(): Promise<void>;
@@ -175,9 +177,10 @@ export const createKubeClient = (
         options: opts,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
-    watch: async (path, query, onEvent, signal) => {
+    watch: async (path, query, onEvent, signal, accept) => {
       try {
-        const res = await send({ method: 'GET', path, options: { query, signal }, watch: true });
+        const options = { query, signal, ...(accept === undefined ? {} : { accept }) };
+        const res = await send({ method: 'GET', path, options, watch: true });
         await readNdjson(res.body, (value) => {
           onEvent(toWatchEvent(value));
         });

@@ -118,6 +118,7 @@ export const watchOnce = async <T>(
     query,
     onEvent,
     AbortSignal.any([at.signal, inner.signal]),
+    options.watchAccept,
   );
   return { resourceVersion, gone, failure, events };
 };

@@ -14,6 +14,8 @@ export interface InformerOptions<T> {
   readonly logger: Logger;
   /** Accept header for list calls (e.g. PartialObjectMetadataList with a JSON fallback). */
   readonly listAccept?: string;
+  /** Accept header for watch calls (e.g. PartialObjectMetadata with a JSON fallback). */
+  readonly watchAccept?: string;
   readonly pageSize?: number;
   /** Retry delays after failures: doubles from `initialMs` up to `maxMs` (default 500 ms…30 s). */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };

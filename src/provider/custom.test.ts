@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCustomProvider } from './custom.ts';
+import { createQueryBatcher } from './batched.ts';
 import { ApiError } from '../api/errors.ts';
 import { fakeRule } from '../../test/support/fake-rule.ts';
 import { fakeResourceInfo } from '../../test/support/fake-resource-map.ts';
@@ -49,14 +50,16 @@ const vector = (samples: [string, string, number][]): QueryResult => ({
   })),
 });
 
+/** What every provider in this file shares. */
+const common = { index: () => index, resources: () => resources, logger: silentLogger() };
+
 const providerWith = (
   answers: Map<string, QueryResult | Error>,
   names: readonly string[] = ['a', 'b', 'c'],
 ) => {
   const asked: string[] = [];
   const provider = createCustomProvider({
-    index: () => index,
-    resources: () => resources,
+    ...common,
     prometheus: {
       query: (q) => {
         asked.push(q);
@@ -68,7 +71,6 @@ const providerWith = (
     },
     listObjectNames: () => Promise.resolve(names),
     now: () => NOW_MS,
-    logger: silentLogger(),
   });
   return { provider, asked };
 };
@@ -329,5 +331,79 @@ describe('custom provider', () => {
         assert.deepEqual(s.dropped, [2, 2]);
       });
     }
+  });
+});
+
+describe('custom provider with the query batcher', () => {
+  it('answers each request with its own objects and reports how', async () => {
+    let nowMs = 3_000_000;
+    const asked: string[] = [];
+    const outcomes: string[] = [];
+    const byApp: Record<string, string[]> = { 'app=x': ['a'], 'app=y': ['b', 'c'] };
+    const provider = createCustomProvider({
+      ...common,
+      prometheus: {
+        // A stand-in for Prometheus: value 1 + the name's position, for the pods the query lists.
+        query: (q) => {
+          asked.push(q);
+          const pods = /pod=~?"([^"]*)"/.exec(q)?.[1]?.split('|') ?? [];
+          return Promise.resolve(vector(pods.map((p) => ['pod', p, 1 + 'abc'.indexOf(p)])));
+        },
+      },
+      listObjectNames: (_info, _ns, selector) => Promise.resolve(byApp[selector] ?? []),
+      now: () => nowMs,
+      observer: {
+        queried: () => undefined,
+        dropped: () => undefined,
+        nonFinite: () => undefined,
+        batched: (_rule, outcome) => outcomes.push(outcome),
+      },
+      batcher: createQueryBatcher({ windowMs: 3000 }),
+    });
+    const ask = async (selector: string) =>
+      (
+        await provider.getBySelector(
+          {
+            resource: 'pods',
+            metric: 'hits',
+            namespace: 'ns',
+            metricSelector: none,
+            selector: parseLabelSelector(selector),
+          },
+          signal,
+        )
+      ).map((v) => [v.describedObject.name, v.value]);
+    const steps: [number, string, string[][], string][] = [
+      [0, 'app=x', [['a', '1']], 'batch'],
+      [
+        1,
+        'app=y',
+        [
+          ['b', '2'],
+          ['c', '3'],
+        ],
+        'not_covered',
+      ],
+      [
+        3000,
+        'app=y',
+        [
+          ['b', '2'],
+          ['c', '3'],
+        ],
+        'batch',
+      ],
+      [3001, 'app=x', [['a', '1']], 'joined'],
+    ];
+    for (const [offset, selector, want, outcome] of steps) {
+      nowMs = 3_000_000 + offset;
+      assert.deepEqual(await ask(selector), want, selector);
+      assert.equal(outcomes.at(-1), outcome, `${selector} at +${offset}`);
+    }
+    assert.deepEqual(asked, [
+      'sum(hits_total{namespace="ns",pod="a"}) by (pod)',
+      'sum(hits_total{namespace="ns",pod=~"b|c"}) by (pod)',
+      'sum(hits_total{namespace="ns",pod=~"a|b|c"}) by (pod)',
+    ]);
   });
 });

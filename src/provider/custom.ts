@@ -23,6 +23,7 @@ import { fetchMetrics } from './fetch.ts';
 import { countNonFinite, observed, type RuleObserver } from './rule-observer.ts';
 import { parseGroupResource } from '../kubernetes/resource-map.ts';
 import { createIdentityMemo, type IdentityMemo } from './identity-memo.ts';
+import type { QueryBatcher } from './batched.ts';
 
 export interface CustomProviderDeps {
   readonly index: () => MetricIndex;
@@ -39,6 +40,8 @@ export interface CustomProviderDeps {
   readonly logger: Logger;
   /** Per-rule health: query outcome and latency, dropped objects, NaN/Inf samples. */
   readonly observer?: RuleObserver;
+  /** Answers requests differing only in their objects from one query (provider/batched.ts). */
+  readonly batcher?: QueryBatcher;
 }
 
 interface Resolved {
@@ -120,17 +123,41 @@ const runQuery = async (
     throw metricNotFound(request.metric, request.resource);
   }
   const { query, label } = built;
+  // The batcher builds its window's query over the union of the objects asked for.
+  const build = (names: readonly string[]): string =>
+    names === target.names ? query : buildFor({ ...target, names }).query;
   const nowMs = deps.now();
-  const result = await observed(deps.observer, entry.rule, () =>
-    fetchMetrics(deps.prometheus, query, {
-      nowMs,
-      signal,
+  const route = { backend: entry.rule.backend, namespace: request.namespace };
+  const run = (promql: string, atMs: number, querySignal: AbortSignal) =>
+    fetchMetrics(deps.prometheus, promql, {
+      nowMs: atMs,
+      signal: querySignal,
       logger: deps.logger,
-      route: { backend: entry.rule.backend, namespace: request.namespace },
-    }),
-  );
+      route,
+    });
+  // The route (backend, and the namespace that picks the tenant) is part of the key: a batch
+  // never answers one tenant's request with another's query.
+  const key = [
+    entry.rule.backend ?? '',
+    entry.rule.path,
+    entry.seriesName,
+    groupResourceString(entry.groupResource),
+    request.namespace,
+    formatLabelSelector(request.metricSelector),
+    label,
+  ].join('\u0000');
+  const batcher = deps.batcher;
+  const result = await observed(deps.observer, entry.rule, async () => {
+    if (batcher === undefined) return run(query, nowMs, signal);
+    const answer = await batcher.run(
+      { key, label, names: target.names, build, nowMs, run },
+      signal,
+    );
+    if (answer.outcome !== undefined) deps.observer?.batched?.(entry.rule, answer.outcome);
+    return answer.result;
+  });
   if (result.type !== 'vector') {
-    deps.logger.error('custom metrics query returned a non-vector', { query, type: result.type });
+    deps.logger.error('custom metrics query returned a non-vector', { type: result.type });
     throw internalError('unable to fetch metrics');
   }
   return { result, label };

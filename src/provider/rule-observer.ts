@@ -4,11 +4,14 @@
  * samples. Optional: providers without an observer report nothing.
  */
 import type { CompiledRule } from '../rules/compiled-rule.ts';
+import type { BatchOutcome } from './batched.ts';
 
 export interface RuleObserver {
   queried(rule: CompiledRule, ok: boolean, seconds: number): void;
   dropped(rule: CompiledRule, objects: number): void;
   nonFinite(rule: CompiledRule, samples: number): void;
+  /** How a batched request was answered (provider/batched.ts). */
+  batched?(rule: CompiledRule, outcome: BatchOutcome): void;
 }
 
 /** Runs `fn`, reporting its outcome and duration for `rule`. */

@@ -21,6 +21,8 @@ import { discoverResources } from '../kubernetes/discovery.ts';
 import type { Options } from '../cli/options.ts';
 import type { Logger } from '../log.ts';
 import { coalescedListing, coalescedQueries } from '../provider/coalesced.ts';
+import { createQueryBatcher } from '../provider/batched.ts';
+import { createObjectCache } from '../kubernetes/object-cache.ts';
 import { checkState, compileState, readConfig } from '../rules/rules-state.ts';
 import { appBuilder, lazyInformers } from './app-for-state.ts';
 import { startConfigReload } from './config-reload.ts';
@@ -35,6 +37,8 @@ import { VERSION, goPlatform } from '../version.ts';
 
 /** The fallback re-read of --config, in case a change of its directory went unnoticed. */
 const CONFIG_CHECK_INTERVAL_MS = 5_000;
+/** How long after an object cache started requests wait for its first full list. */
+const OBJECT_CACHE_SYNC_WAIT_MS = 10_000;
 
 export interface AdapterContext {
   readonly logger: Logger;
@@ -83,9 +87,21 @@ export const startAdapter = async (
   const queries = coalescedQueries(prometheus, options.coalesceWindowMs, (shared) => {
     metrics.countCoalesced('query', shared);
   });
-  const listNames = coalescedListing(kube, options.coalesceWindowMs, (shared) => {
+  const listDirect = coalescedListing(kube, options.coalesceWindowMs, (shared) => {
     metrics.countCoalesced('list', shared);
   });
+  const objectCache = options.objectCache
+    ? createObjectCache({
+        client: kube,
+        logger,
+        signal,
+        syncTimeoutMs: OBJECT_CACHE_SYNC_WAIT_MS,
+        fallback: listDirect,
+        now: Date.now,
+      })
+    : undefined;
+  const listNames = objectCache?.list ?? listDirect;
+  const batcher = createQueryBatcher({ windowMs: options.batchWindowMs });
   // Per-rule health: metrics, the no-metric warning per relist, and `ruleHealth.snapshot()`.
   const ruleHealth = createRuleHealth({
     sources: followSources(() => live.current().loaded),
@@ -163,6 +179,7 @@ export const startAdapter = async (
     queries,
     prometheus,
     listObjectNames: listNames,
+    batcher,
     informers,
     ruleObserver: ruleHealth.observer,
   });
@@ -221,6 +238,7 @@ export const startAdapter = async (
     await server.close();
     await Promise.allSettled(loops);
     await informers.stopped();
+    await objectCache?.stopped();
     await Promise.allSettled([prometheus.close(), kube.close(), security.close()]);
   })();
   return { port: server.port, done };

@@ -23,6 +23,7 @@ import {
 import type { Logger } from '../log.ts';
 import type { PrometheusClient } from '../prometheus/types.ts';
 import type { RuleObserver } from '../provider/rule-observer.ts';
+import type { QueryBatcher } from '../provider/batched.ts';
 import type { AppBuilder } from './live-state.ts';
 
 export interface ResourceInformers {
@@ -74,6 +75,8 @@ export interface AppParts extends Omit<AppDeps, 'custom' | 'external' | 'extraGr
   /** Direct queries for resource metrics. */
   readonly prometheus: Pick<PrometheusClient, 'query'>;
   readonly listObjectNames: CustomProviderDeps['listObjectNames'];
+  /** Batches custom metrics queries across requests (`--batch-window`). */
+  readonly batcher?: QueryBatcher;
   readonly informers: LazyInformers;
   /** Per-rule health of the requests the custom and external providers serve. */
   readonly ruleObserver?: RuleObserver;
@@ -109,6 +112,7 @@ export const appBuilder =
               resources: () => state.resources,
               prometheus: queries,
               listObjectNames: parts.listObjectNames,
+              ...(parts.batcher === undefined ? {} : { batcher: parts.batcher }),
               now: Date.now,
               logger,
               ...observer,

@@ -74,8 +74,13 @@ const main = async (): Promise<void> => {
       false,
     );
     // Every request does its own object listing and PromQL query (client QPS limit lifted).
-    const uncoalesced = await measureAdapter(['--coalesce-window=0', '--client-qps=-1']);
-    // As deployed: identical queries/listings within 1 s shared (the HPA case).
+    const uncoalesced = await measureAdapter([
+      '--coalesce-window=0',
+      '--batch-window=0',
+      '--object-cache=false',
+      '--client-qps=-1',
+    ]);
+    // As deployed: defaults (coalescing, batching, object caches; the HPA case).
     const coalesced = await measureAdapter([]);
     const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
     const report = {

@@ -5,7 +5,8 @@
  * — names × pods per discovery run; empty for none), BENCH_LIST_TIMEOUT_S (600), BENCH_ROUNDS (6)
  * and BENCH_SLICE_SECONDS (2) for the interleaved ratio, BENCH_SEQUENTIAL (1000) requests one at a
  * time for the latency rows, BENCH_WINDOW_SAMPLES (58) samples per series in the query's window
- * before the HPA rows.
+ * before the HPA rows, BENCH_HPAS
+ * ("1000,5000": HPA fleet sizes; empty for none), BENCH_HPA_PERIOD_S (15), BENCH_HPA_SYNCS (2).
  */
 import { join } from 'node:path';
 import { upstreamBinary } from '../differential/stack.ts';
@@ -36,8 +37,17 @@ const rows = await runUpstreamBench(bin, {
   sliceSeconds: Number(env('BENCH_SLICE_SECONDS', '2')),
   sequential: Number(env('BENCH_SEQUENTIAL', '1000')),
   windowSamples: Number(env('BENCH_WINDOW_SAMPLES', '58')),
+  fleet: {
+    hpas: env('BENCH_HPAS', '1000,5000')
+      .split(',')
+      .filter((s) => s !== '')
+      .map(Number),
+    periodMs: Number(env('BENCH_HPA_PERIOD_S', '15')) * 1000,
+    syncs: Number(env('BENCH_HPA_SYNCS', '2')),
+  },
 });
 process.stdout.write(`Run of ${new Date().toISOString()}\n${formatRows(rows)}`);
 process.stdout.write(
-  '* lifted: upstream --client-qps=1000000 --client-burst=1000000; ours --client-qps=-1 --coalesce-window=0\n',
+  '* lifted: upstream --client-qps=1000000 --client-burst=1000000; ours --client-qps=-1 --coalesce-window=0 --batch-window=0 --object-cache=false\n' +
+    'HPA fleet rows: upstream with its client limits lifted (its defaults cannot serve the sync), ours with defaults\n',
 );

@@ -38,6 +38,7 @@ test('bench:upstream prints every row at tiny sizes', { timeout: 300_000 }, asyn
     sliceSeconds: 1,
     sequential: 20,
     windowSamples: 0,
+    fleet: { hpas: [4], periodMs: 3000, syncs: 1 },
   });
   const table = formatRows(rows);
   for (const what of [
@@ -57,11 +58,20 @@ test('bench:upstream prints every row at tiny sizes', { timeout: 300_000 }, asyn
     'discovery of 10 series: seconds until listed',
     'discovery of 10 series: peak RSS MB',
     'discovery of 10 series: RSS MB after 2 more relists',
+    '4 HPAs (own Deployments), per 3 s sync: Prometheus queries',
   ]) {
     assert.ok(table.includes(what), `row "${what}" missing:\n${table}`);
   }
   // Every measured figure is there: both adapters listed the metrics and served the pods.
-  for (const r of rows.filter((x) => !x.what.startsWith('failed'))) {
+  const fleet = (what: string) =>
+    rows.find((r) => r.what.includes(`4 HPAs`) && r.what.includes(what));
+  // Every HPA answered by both; ours with no LIST and every value its own query's.
+  assert.deepEqual([fleet('answered')?.upstream, fleet('answered')?.ours], [4, 4], table);
+  assert.equal(fleet('LISTs')?.ours, 0, table);
+  assert.equal(fleet('LISTs')?.upstream, 4, table);
+  assert.equal(fleet('differing')?.ours, 0, table);
+  assert.equal(fleet('queries')?.upstream, 4, table);
+  for (const r of rows.filter((x) => !x.what.startsWith('failed') && !x.what.includes('HPAs'))) {
     assert.ok(r.upstream !== undefined && r.ours !== undefined, `${r.what}: ${table}`);
     assert.ok(r.upstream > 0 && r.ours > 0, `${r.what}: ${table}`);
   }

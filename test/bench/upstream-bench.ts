@@ -3,6 +3,8 @@
  * one adapter at a time (the machine has two cores):
  * - the HPA request (`pods/*` over `pods` pods, real Prometheus, fake kube API) with defaults and
  *   with the client limits lifted, beside Prometheus queried directly; RSS after the load;
+ * - the HPA fleet (hpa-fleet.ts): 1,000 or 5,000 HPAs on their own Deployments, the HPA
+ *   controller's requests replayed per sync: Prometheus queries and pod LISTs per sync;
  * - discovery of `names × pods` series from the generated `/api/v1/series` (series-server.ts):
  *   seconds from start until every metric is listed, peak RSS, RSS after two more relists.
  * Prints one table; the figures are this run's, the ratio is ours ÷ upstream's.
@@ -15,6 +17,7 @@ import { pollFor } from '../differential/stack.ts';
 import { HPA_PATH, hpaPromql, load, startExporter, type LoadResult } from './hpa-load.ts';
 import { startSeriesServer } from './series-server.ts';
 import { interleavedRatio, sequentialLatency, type Target } from './direct-ratio.ts';
+import { runFleet } from './hpa-fleet.ts';
 import {
   launchAdapter,
   listedCount,
@@ -43,6 +46,12 @@ export interface UpstreamBenchSizes {
    * seconds after start would be cheaper than at steady state. 0 measures at once (smoke run).
    */
   readonly windowSamples: number;
+  /** HPA fleet runs (hpa-fleet.ts): HPAs each, replayed over `period`, measured for `syncs`. */
+  readonly fleet?: {
+    readonly hpas: readonly number[];
+    readonly periodMs: number;
+    readonly syncs: number;
+  };
 }
 
 /** One printed row: a figure per adapter (undefined: not measured, with `note`). */
@@ -64,7 +73,7 @@ const ADAPTERS: readonly Which[] = ['upstream', 'ours'];
 /** Lifted client limits: upstream applies --client-qps/--client-burst only when > 0. */
 const LIFTED: Readonly<Record<Which, readonly string[]>> = {
   upstream: ['--client-qps=1000000', '--client-burst=1000000'],
-  ours: ['--client-qps=-1', '--coalesce-window=0'],
+  ours: ['--client-qps=-1', '--coalesce-window=0', '--batch-window=0', '--object-cache=false'],
 };
 
 const withAdapter = async <T>(
@@ -314,6 +323,47 @@ const discoveryRows = async (
   ];
 };
 
+/** The HPA controller's sync workers (kube-controller-manager's default). */
+const HPA_WORKERS = 5;
+
+const fleetRows = async (
+  setup: Setup,
+  hpas: number,
+  fleet: NonNullable<UpstreamBenchSizes['fleet']>,
+): Promise<Row[]> => {
+  const runs = await runFleet(setup, { ...fleet, hpas, workers: HPA_WORKERS });
+  const up = runs.find((r) => r.which === 'upstream');
+  const ours = runs.find((r) => r.which === 'ours');
+  const what = `${hpas.toLocaleString('en')} HPAs (own Deployments), per ${fleet.periodMs / 1000} s sync`;
+  return [
+    {
+      what: `${what}: requests answered`,
+      upstream: up?.answeredPerSync,
+      ours: ours?.answeredPerSync,
+    },
+    {
+      what: `${what}: Prometheus queries`,
+      upstream: up?.queriesPerSync,
+      ours: ours?.queriesPerSync,
+    },
+    {
+      what: `${what}: apiserver pod LISTs`,
+      upstream: up?.listsPerSync,
+      ours: ours?.listsPerSync,
+    },
+    {
+      what: `${what}: values differing from the per-HPA query (ours, of ${ours?.compared ?? 0})`,
+      upstream: undefined,
+      ours: ours?.mismatches,
+    },
+    {
+      what: `${what}: failed requests`,
+      upstream: up?.failed,
+      ours: ours?.failed,
+    },
+  ];
+};
+
 const figure = (v: number | undefined): string =>
   v === undefined || Number.isNaN(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toPrecision(3);
 
@@ -342,6 +392,10 @@ export const runUpstreamBench = async (
   const setup: Setup = { dir, kubeconfig: kube.kubeconfig, upstreamBin };
   try {
     const rows = await hpaRows(setup, sizes);
+    const fleet = sizes.fleet;
+    for (const hpas of fleet?.hpas ?? []) {
+      if (fleet !== undefined) rows.push(...(await fleetRows(setup, hpas, fleet)));
+    }
     for (const size of sizes.discovery)
       rows.push(...(await discoveryRows(setup, size, sizes.listTimeoutS)));
     return rows;

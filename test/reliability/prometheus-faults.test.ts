@@ -4,8 +4,9 @@
  * API. Each fault is applied to instant queries only (the relist keeps its index), the HPA's
  * request is made with `?timeout=3s`, and recovery is measured from the moment the fault ends.
  * The HPA must get a Status with the right code and a message that says what happened — never a
- * wrong value, never a hang past its deadline. Coalescing is off (`--coalesce-window=0`) so that
- * every request meets the fault; stall-with-coalescing has its own test below.
+ * wrong value, never a hang past its deadline. Coalescing and batching are off
+ * (`--coalesce-window=0 --batch-window=0`) so that every request meets the fault;
+ * stall-with-coalescing has its own test below.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -154,7 +155,7 @@ const CASES: readonly Case[] = [
 ];
 
 describe('Prometheus faults (fault-injecting proxy, real Prometheus)', { timeout: 180_000 }, () => {
-  const s = faultSuite({ args: ['--coalesce-window=0'] });
+  const s = faultSuite({ args: ['--coalesce-window=0', '--batch-window=0'] });
 
   for (const c of CASES) {
     it(`${c.name}: ${c.code}, then recovers by itself`, async () => {

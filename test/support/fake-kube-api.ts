@@ -103,16 +103,36 @@ const newCollections = (): Map<string, Collection> =>
     ],
   ]);
 
+/** An open watch: the collection it follows and where its events go. */
+interface Watcher {
+  readonly collection: Collection;
+  readonly namespace: string | undefined;
+  readonly res: ServerResponse;
+}
+
 const replace = (
   c: Collection | undefined,
   namespace: string,
   objects: readonly FakeObject[],
+  watchers: ReadonlySet<Watcher>,
 ): void => {
   if (c === undefined) return;
+  const before = c.items.filter((s) => s.namespace === namespace);
   c.items = [
     ...c.items.filter((s) => s.namespace !== namespace),
     ...objects.map((object) => ({ namespace, object })),
   ];
+  const kept = new Set(objects.map((o) => o.name));
+  const events = [
+    ...before.filter((s) => !kept.has(s.object.name)).map((s) => ['DELETED', s] as const),
+    ...objects.map((object) => ['MODIFIED', { namespace, object }] as const),
+  ];
+  for (const w of watchers) {
+    if (w.collection !== c || (w.namespace !== undefined && w.namespace !== namespace)) continue;
+    for (const [type, stored] of events) {
+      w.res.write(`${JSON.stringify({ type, object: toItem(stored) })}\n`);
+    }
+  }
 };
 
 const toItem = ({ namespace, object }: Stored) => ({
@@ -176,6 +196,7 @@ export const createFakeKubeApi = (options: FakeKubeApiOptions = {}): FakeKubeApi
   const collections = newCollections();
   const overrides = new Map<string, FakeHandler>();
   const requests: RecordedRequest[] = [];
+  const watchers = new Set<Watcher>();
 
   const defaultRoute = (req: RecordedRequest, res: ServerResponse): void => {
     const doc = DISCOVERY.get(req.path);
@@ -190,7 +211,16 @@ export const createFakeKubeApi = (options: FakeKubeApiOptions = {}): FakeKubeApi
       sendJson(res, 404, statusBody(404, 'NotFound', message));
       return;
     }
-    listResponse(c, m[2] === undefined ? undefined : decodeURIComponent(m[2]), req, res);
+    const namespace = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
+    if (req.query['watch'] === 'true') {
+      const watcher: Watcher = { collection: c, namespace, res };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      watchers.add(watcher);
+      res.on('close', () => watchers.delete(watcher));
+      return;
+    }
+    listResponse(c, namespace, req, res);
   };
 
   const handle = async (raw: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -215,16 +245,16 @@ export const createFakeKubeApi = (options: FakeKubeApiOptions = {}): FakeKubeApi
 
   return {
     setPods: (ns, objects) => {
-      replace(collections.get('api/v1 pods'), ns, objects);
+      replace(collections.get('api/v1 pods'), ns, objects, watchers);
     },
     setDeployments: (ns, objects) => {
-      replace(collections.get('apis/apps/v1 deployments'), ns, objects);
+      replace(collections.get('apis/apps/v1 deployments'), ns, objects, watchers);
     },
     setNamespaces: (objects) => {
-      replace(collections.get('api/v1 namespaces'), '', objects);
+      replace(collections.get('api/v1 namespaces'), '', objects, watchers);
     },
     setNodes: (objects) => {
-      replace(collections.get('api/v1 nodes'), '', objects);
+      replace(collections.get('api/v1 nodes'), '', objects, watchers);
     },
     setResponse: (path, status, body) => {
       overrides.set(path, (_req, res) => {

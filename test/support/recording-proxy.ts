@@ -82,7 +82,11 @@ const sendHuge = (res: ServerResponse, bytes: number): void => {
   more();
 };
 
-export const startRecordingProxy = async (target: string): Promise<RecordingProxy> => {
+/** `host`: where it listens (default loopback; an e2e gives the cluster bridge's address). */
+export const startRecordingProxy = async (
+  target: string,
+  host = '127.0.0.1',
+): Promise<RecordingProxy> => {
   const queries: RecordedQuery[] = [];
   const state: { fault: Fault; scope: FaultScope } = { fault: { mode: 'pass' }, scope: 'all' };
   const sockets = new Set<Socket>();
@@ -149,11 +153,11 @@ export const startRecordingProxy = async (target: string): Promise<RecordingProx
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     queries,
     setDown: (down) => {
       state.fault = down ? { mode: 'status', code: 503, body: UNAVAILABLE } : { mode: 'pass' };

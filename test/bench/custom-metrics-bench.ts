@@ -5,6 +5,7 @@
  * Everything listens on 127.0.0.1 and stops by itself.
  */
 import {
+  fullWindow,
   HPA_PATH,
   hpaPromql,
   load as loadWith,
@@ -67,8 +68,9 @@ const main = async (): Promise<void> => {
   };
   try {
     const promql = hpaPromql(PODS);
-    // Warm Prometheus up with the same query before the baseline.
+    // Warm Prometheus up with the same query, and a full [1m] window, before the baseline.
     await prometheus.query(promql);
+    await fullWindow(prometheus, Number(process.env['BENCH_WINDOW_SAMPLES'] ?? 58));
     const direct = await load(
       `${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`,
       false,

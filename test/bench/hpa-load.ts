@@ -5,6 +5,8 @@
  */
 import { createServer } from 'node:http';
 import autocannon from 'autocannon';
+import { pollFor } from '../differential/stack.ts';
+import type { TestPrometheus } from '../support/prometheus-server.ts';
 
 export const HPA_PATH =
   '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests?labelSelector=app%3Dbench';
@@ -64,4 +66,26 @@ export const load = async (
     p99: r.latency.p99,
     errors: r.errors + r.non2xx,
   };
+};
+
+/**
+ * Waits until Prometheus holds `samples` samples per series in the HPA query's `[1m]` window (1 s
+ * scrapes: up to 60). Its cost per query grows with them: a Prometheus-direct baseline measured
+ * seconds after start is cheaper than at steady state. 0 returns at once (smoke runs).
+ */
+export const fullWindow = async (
+  prometheus: Pick<TestPrometheus, 'query'>,
+  samples: number,
+): Promise<void> => {
+  await pollFor(
+    `Prometheus holds ${String(samples)} samples per series in the [1m] window`,
+    async () => {
+      const data = (await prometheus.query('min(count_over_time(http_requests_total[1m]))')) as {
+        result: { value: [number, string] }[];
+      };
+      return Number(data.result[0]?.value[1] ?? 0) >= samples ? true : undefined;
+    },
+    120_000,
+    1000,
+  );
 };

@@ -14,7 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPrometheus } from '../support/prometheus-server.ts';
 import { pollFor } from '../differential/stack.ts';
-import { HPA_PATH, hpaPromql, load, startExporter, type LoadResult } from './hpa-load.ts';
+import {
+  fullWindow,
+  HPA_PATH,
+  hpaPromql,
+  load,
+  startExporter,
+  type LoadResult,
+} from './hpa-load.ts';
 import { startSeriesServer } from './series-server.ts';
 import { interleavedRatio, sequentialLatency, type Target } from './direct-ratio.ts';
 import { runFleet } from './hpa-fleet.ts';
@@ -146,17 +153,7 @@ const hpaRows = async (setup: Setup, sizes: UpstreamBenchSizes): Promise<Row[]> 
   try {
     const promql = hpaPromql(sizes.pods);
     await prometheus.query(promql);
-    await pollFor(
-      `Prometheus holds ${sizes.windowSamples} samples per series in the [1m] window`,
-      async () => {
-        const data = (await prometheus.query('min(count_over_time(http_requests_total[1m]))')) as {
-          result: { value: [number, string] }[];
-        };
-        return Number(data.result[0]?.value[1] ?? 0) >= sizes.windowSamples ? true : undefined;
-      },
-      120_000,
-      1000,
-    );
+    await fullWindow(prometheus, sizes.windowSamples);
     const directUrl = `${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`;
     const direct = await load(directUrl, false, sizes.connections, sizes.seconds);
     const directSeq = await sequentialLatency({ url: directUrl, tls: false }, sizes.sequential);

@@ -11,6 +11,7 @@ import { contentHash } from '../config/config-watch.ts';
 import { builtinResourceMap } from '../kubernetes/builtin-resources.ts';
 import type { AdapterConfig } from '../config/types.ts';
 import { firstResourceMap, kubeClientFor, prometheusBackendsFor, relisterFor } from './clients.ts';
+import { createUrlHealth } from './url-health.ts';
 import { backendsChangeProblems } from './backends.ts';
 import { createHealthSource } from './health.ts';
 import type { OperatorRoutes } from '../api/router.ts';
@@ -82,7 +83,14 @@ export const startAdapter = async (
   const metrics = createSelfMetrics({ processMetrics: true });
   metrics.configReload(true, Date.now());
   // The flag-defined backend plus the config's `backends`, routed per rule (start/backends.ts).
-  const prometheus = prometheusBackendsFor(options, loaded.config.backends ?? [], metrics, logger);
+  const urlHealth = createUrlHealth();
+  const prometheus = prometheusBackendsFor(
+    options,
+    loaded.config.backends ?? [],
+    metrics,
+    logger,
+    urlHealth.record,
+  );
 
   const queries = coalescedQueries(prometheus, options.coalesceWindowMs, (shared) => {
     metrics.countCoalesced('query', shared);
@@ -142,7 +150,10 @@ export const startAdapter = async (
       rules: () => ruleHealth.snapshot(),
       lastReload: () => reloader.last(),
       health,
-      backends: [options.prometheusUrl],
+      defaultUrl: options.prometheusUrl,
+      // Fixed at start: a reload may not change `backends:`.
+      backends: (loaded.config.backends ?? []).map(({ name, urls }) => ({ name, urls })),
+      urlUp: urlHealth.up,
       source,
       version: version.gitVersion,
       now: Date.now,

@@ -133,6 +133,8 @@ export const prometheusBackendsFor = (
   backends: readonly BackendConfig[],
   metrics: SelfMetrics,
   logger: Logger,
+  /** Also told of every URL's health change (the status page's view). */
+  onHealth?: (backend: string, url: string, up: boolean) => void,
 ): HttpPrometheusClient =>
   createBackends({
     defaultClient: prometheusClientFor(options, metrics, logger),
@@ -141,5 +143,8 @@ export const prometheusBackendsFor = (
     clientFor: backendClientFor(options, metrics, logger),
     now: Date.now,
     logger,
-    onHealth: metrics.backendUp,
+    onHealth: (backend, url, up) => {
+      metrics.backendUp(backend, url, up);
+      onHealth?.(backend, url, up);
+    },
   });

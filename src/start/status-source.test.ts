@@ -100,7 +100,12 @@ describe('gatherStatus', () => {
       readyChecks: () => ({ 'metrics-relist': undefined, shutdown: 'going' }),
       liveChecks: () => ({}),
     },
-    backends: ['http://user:secret@prometheus:9090/'],
+    defaultUrl: 'http://user:secret@prometheus:9090/',
+    backends: [{ name: 'thanos', urls: ['http://q-0:9090', 'http://q-1:9090', 'http://q-2:9090'] }],
+    urlUp: (backend, url) =>
+      backend !== 'thanos'
+        ? undefined
+        : ({ 'http://q-0:9090': false, 'http://q-1:9090': true } as Record<string, boolean>)[url],
     source: '/etc/adapter/config.yaml',
     version: 'v1',
     now: () => 9,
@@ -138,14 +143,27 @@ describe('gatherStatus', () => {
   }
 
   it('backend credentials are not shown; a failing query makes the backend unhealthy', () => {
-    assert.deepEqual(snapshot.backends, [
-      {
-        url: 'http://redacted@prometheus:9090/',
-        healthy: false,
-        detail: '1 of 5 series queries failing: bad_data: parse error',
-      },
-    ]);
+    assert.deepEqual(snapshot.backends[0], {
+      backend: 'default',
+      url: 'http://redacted@prometheus:9090/',
+      healthy: false,
+      detail: '1 of 5 series queries failing: bad_data: parse error',
+    });
   });
+
+  const urls: readonly [string, boolean, string][] = [
+    ['http://q-0:9090', false, 'last request failed'],
+    ['http://q-1:9090', true, 'answering'],
+    ['http://q-2:9090', true, 'not asked yet'],
+  ];
+  for (const [url, healthy, detail] of urls) {
+    it(`a config backend's URL as failover last saw it: ${url} ${detail}`, () => {
+      const view = snapshot.backends.find((b) => b.url.startsWith(url));
+      assert.equal(view?.backend, 'thanos');
+      assert.equal(view.healthy, healthy);
+      assert.ok(view.detail.startsWith(detail), view.detail);
+    });
+  }
 
   it('readiness, counts and APIs', () => {
     assert.deepEqual(snapshot.readiness, [

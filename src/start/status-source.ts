@@ -23,8 +23,12 @@ export interface StatusInputs {
   readonly rules: () => RuleHealthSnapshot;
   readonly lastReload: () => ReloadResult | undefined;
   readonly health: HealthSource;
-  /** Prometheus base URLs as configured. */
-  readonly backends: readonly string[];
+  /** The flag-defined backend's URL, judged by the relist (it serves the series queries). */
+  readonly defaultUrl: string;
+  /** The config's `backends`, each URL judged by failover's last outcome for it. */
+  readonly backends: readonly { readonly name: string; readonly urls: readonly string[] }[];
+  /** Up, down, or not asked yet (undefined), as failover last saw the URL. */
+  readonly urlUp: (backend: string, url: string) => boolean | undefined;
   readonly source: string;
   readonly version: string;
   readonly now: () => number;
@@ -51,14 +55,28 @@ const redacted = (url: string): string => {
   }
 };
 
-const backendView = (url: string, s: RelistStatus): BackendView => {
-  const base = { url: redacted(url) };
+const defaultView = (url: string, s: RelistStatus): BackendView => {
+  const base = { backend: 'default', url: redacted(url) };
   if (s.lastRunAt === 0) return { ...base, healthy: true, detail: 'not asked yet' };
   if (s.failing.length === 0)
     return { ...base, healthy: true, detail: 'all series queries answer' };
   const n = `${s.failing.length} of ${s.queries} series queries failing`;
   return { ...base, healthy: false, detail: `${n}: ${s.lastError ?? 'unknown error'}` };
 };
+
+const configuredViews = (inputs: StatusInputs): BackendView[] =>
+  inputs.backends.flatMap(({ name, urls }) =>
+    urls.map((url) => {
+      const up = inputs.urlUp(name, url);
+      const detail =
+        up === undefined
+          ? 'not asked yet'
+          : up
+            ? 'answering'
+            : 'last request failed (connection error or 5xx): skipped while another URL answers';
+      return { backend: name, url: redacted(url), healthy: up !== false, detail };
+    }),
+  );
 
 /** Per rule: where it is written, and its health as of the last relist (matched by config path). */
 const ruleViews = (live: LiveSnapshot, health: RuleHealthSnapshot): RuleView[] =>
@@ -113,7 +131,7 @@ export const gatherStatus = (inputs: StatusInputs): StatusSnapshot => {
       failing: relist.failing,
       ...(relist.lastError === undefined ? {} : { lastError: relist.lastError }),
     },
-    backends: inputs.backends.map((url) => backendView(url, relist)),
+    backends: [defaultView(inputs.defaultUrl, relist), ...configuredViews(inputs)],
     apis: live.apis,
     readiness: Object.entries(inputs.health.readyChecks()).map(([name, reason]) => ({
       name,

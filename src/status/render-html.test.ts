@@ -43,7 +43,14 @@ const snapshot = (over: Partial<StatusSnapshot> = {}): StatusSnapshot => ({
     failing: ['queue{a="<b>"}'],
     lastError: 'x',
   },
-  backends: [{ url: 'http://prometheus:9090/', healthy: false, detail: '1 of 2 failing' }],
+  backends: [
+    {
+      backend: 'default',
+      url: 'http://prometheus:9090/',
+      healthy: false,
+      detail: '1 of 2 failing',
+    },
+  ],
   apis: ['custom.metrics.k8s.io'],
   readiness: [{ name: 'metrics-relist', ok: true }],
   ...over,

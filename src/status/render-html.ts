@@ -85,8 +85,11 @@ const serviceSection = (s: StatusSnapshot): Html[] => [
   ),
   el('h2', 'Backends'),
   table(
-    ['Prometheus', 'health'],
-    s.backends.map((b) => ({ bad: !b.healthy, cells: [el('code', b.url), b.detail] })),
+    ['backend', 'URL', 'health'],
+    s.backends.map((b) => ({
+      bad: !b.healthy,
+      cells: [b.backend, el('code', b.url), b.detail],
+    })),
   ),
   el('h2', 'APIs served'),
   el(

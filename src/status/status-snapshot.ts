@@ -51,6 +51,8 @@ export interface RelistView {
 }
 
 export interface BackendView {
+  /** `default` (the flags) or a config `backends` name. */
+  readonly backend: string;
   readonly url: string;
   readonly healthy: boolean;
   readonly detail: string;

@@ -105,6 +105,18 @@ describe('a backend over two real Prometheus servers fails over', { timeout: 180
       metrics,
       new RegExp(`prometheus_adapter_backend_up\\{backend="ha",url="${second.url}"\\} 1`),
     );
+    // The status page says the same, per URL.
+    const status = JSON.parse((await adapter.get('/status?format=json')).body) as {
+      backends: { backend: string; url: string; healthy: boolean }[];
+    };
+    const ha = status.backends.filter((b) => b.backend === 'ha');
+    assert.deepEqual(
+      ha.map((b) => [b.url.replace(/\/$/, ''), b.healthy]),
+      [
+        [h.prometheus.url, false],
+        [second.url, true],
+      ],
+    );
   });
 });
 

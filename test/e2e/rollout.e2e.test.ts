@@ -5,7 +5,7 @@
 // Warning event. Its own cluster (slot 8: ports 16513/12449, bridge k8spa8, 10.244.80.0/24),
 // always torn down. Needs root; skips otherwise.
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import {
@@ -18,6 +18,7 @@ import {
   waitApiServicesAvailable,
 } from './local-cluster.ts';
 import { hpaWarningsSince, startReads } from './hpa-reads.ts';
+import { prepareWalkthrough, registerWalkthroughAdapter } from './security-cluster.ts';
 import { pollUntil } from '../support/poll.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 
@@ -156,28 +157,8 @@ describe(
       'deploys Prometheus, the sample app, the adapter (2 replicas) and the HPA',
       5 * MIN,
       async () => {
-        const certs = join(DIR, 'walkthrough-certs');
-        await run('bash', [join(WALK, 'gen-serving-cert.sh'), certs], KENV);
-        await kubectl('create', 'namespace', 'prom');
-        await kubectl(
-          '-n',
-          'prom',
-          'create',
-          'configmap',
-          'prometheus',
-          `--from-file=prometheus.yml=${join(WALK, 'prom-cfg.yaml')}`,
-        );
-        await kubectl('apply', '-f', join(WALK, 'prom-adapter.rbac.yaml'));
-        await kubectl(
-          '-n',
-          'prom',
-          'create',
-          'secret',
-          'generic',
-          'cm-adapter-serving-certs',
-          `--from-file=serving.crt=${join(certs, 'serving.crt')}`,
-          `--from-file=serving.key=${join(certs, 'serving.key')}`,
-        );
+        // The walkthrough's namespace, Prometheus config, RBAC and serving certificate.
+        const ca = await prepareWalkthrough(kubectl, REPO_ROOT, DIR);
         await kubectl(
           '-n',
           'prom',
@@ -208,24 +189,10 @@ describe(
           }),
         );
         await kubectl('apply', '-f', manifests);
-        // The APIService's service `prometheus` selects the adapter pods.
-        await kubectl(
-          '-n',
-          'prom',
-          'create',
-          'service',
-          'clusterip',
-          'prometheus',
-          '--tcp=443:6443',
-        );
+        // The walkthrough's service `prometheus` and APIServices; the service selects the
+        // adapter pods (app=cm-adapter).
+        await registerWalkthroughAdapter(kubectl, REPO_ROOT, DIR, ca);
         await kubectl('-n', 'prom', 'set', 'selector', 'service', 'prometheus', 'app=cm-adapter');
-        const ca = (await readFile(join(certs, 'ca.crt'))).toString('base64');
-        const registration = join(DIR, 'cm-registration.yaml');
-        await writeFile(
-          registration,
-          (await readFile(join(WALK, 'cm-registration.yaml'), 'utf8')).replaceAll('CA_BUNDLE', ca),
-        );
-        await kubectl('apply', '-f', registration);
         await kubectl('apply', '-f', join(WALK, 'sample-app.deploy.yaml'));
         await kubectl('apply', '-f', join(WALK, 'sample-app-hpa.yaml'));
         await kubectl('-n', 'prom', 'rollout', 'status', 'deploy/prom-server', '--timeout=120s');

@@ -104,12 +104,6 @@ export const stopChild = async (child: ChildProcess | undefined): Promise<void> 
   clearTimeout(timer);
 };
 
-/** Writes what each diagnostic command printed, or why it failed, to stderr (a failed suite's after-hook). */
-export const dumpDiagnostics = async (outputs: readonly Promise<string>[]): Promise<void> => {
-  for (const d of await Promise.allSettled(outputs))
-    process.stderr.write(`${d.status === 'fulfilled' ? d.value : String(d.reason)}\n`);
-};
-
 /** Why an e2e on the local cluster cannot run here (SKIP_E2E=1, not root, no nsenter), else undefined. */
 export const e2eSkipReason = (): string | undefined => {
   if (process.env.SKIP_E2E === '1') return 'SKIP_E2E=1';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import {
   clusterDown,
-  dumpDiagnostics,
+  printDiagnostics,
   e2eClusterEnv,
   e2eSkipReason,
   freshCluster,
@@ -136,7 +136,7 @@ describe(
       async () => {
         await stopChild(load);
         if (failed())
-          await dumpDiagnostics([
+          await printDiagnostics([
             kubectl('get', 'pods,svc,apiservices,hpa', '-A', '-o', 'wide'),
             kubectl('-n', 'prom', 'logs', 'deploy/thanos-query', '--tail=30'),
             kubectl(

@@ -63,7 +63,6 @@ export const thanosManifests = (ip: ThanosAddresses): string =>
             - --http-address=0.0.0.0:10902
             - --remote-write.address=0.0.0.0:19291
             - --label=receive_replica="0"
-            - --receive.split-tenant-label-name=tenant
           readinessProbe: {httpGet: {path: /-/ready, port: 10902}, periodSeconds: 2}
           volumeMounts: [{name: data, mountPath: /var/thanos/receive}]
       volumes: [{name: data, emptyDir: {}}]
@@ -95,12 +94,13 @@ export const thanosManifests = (ip: ThanosAddresses): string =>
 
 /**
  * One team's Prometheus config: the walkthrough's pod scrape (annotations) limited to its own
- * namespace, every 5 s, remote-written to Receive with external label `tenant: <team>` (Receive's
- * `--receive.split-tenant-label-name`: Debian's Prometheus 2.42 never sends `remote_write.headers`).
+ * namespace, every 5 s, remote-written to Receive with the team's `THANOS-TENANT` header (the
+ * cluster's Prometheus is built from its Go module and sends `remote_write.headers`; Debian's 2.42,
+ * which the process test uses, does not, so that test splits tenants by an external label instead).
  */
 const prometheusConfig = (team: Team, ip: ThanosAddresses): string =>
   JSON.stringify({
-    global: { scrape_interval: '5s', external_labels: { tenant: team } },
+    global: { scrape_interval: '5s' },
     scrape_configs: [
       {
         job_name: 'kubernetes-pods',
@@ -125,6 +125,7 @@ const prometheusConfig = (team: Team, ip: ThanosAddresses): string =>
     remote_write: [
       {
         url: `http://${ip.receive}:19291/api/v1/receive`,
+        headers: { 'THANOS-TENANT': team },
         queue_config: { batch_send_deadline: '1s' },
       },
     ],

@@ -179,6 +179,34 @@ describe('createQueryBatcher', () => {
   });
 });
 
+describe('createQueryBatcher: answers for the very same object list', () => {
+  // The coalesced listing hands identical requests one names array; the provider's memos key on
+  // the answer's identity, so a batch's split must be the same object for it, and new for others.
+  const cases: readonly [name: string, second: (first: string[]) => string[], same: boolean][] = [
+    ['the same names array: the same answer object', (first) => first, true],
+    ['an equal new array: an answer of its own', (first) => [...first], false],
+  ];
+  for (const [name, second, same] of cases) {
+    it(name, async () => {
+      const prom = fakePrometheus();
+      const batcher = createQueryBatcher({ windowMs: 3000 });
+      const signal = new AbortController().signal;
+      const ask = (names: string[], nowMs: number) =>
+        batcher.run(
+          { key: 'k', label: 'pod', names, build: SEPARABLE, nowMs, run: prom.run },
+          signal,
+        );
+      const names = ['aaa', 'bbb'];
+      await ask(names, 0); // remembered; the next window batches it
+      const a = await ask(names, 3000);
+      const b = await ask(second(names), 3001);
+      assert.deepEqual([a.outcome, b.outcome], ['batch', 'joined']);
+      assert.equal(a.result === b.result, same);
+      assert.deepEqual(a.result, b.result);
+    });
+  }
+});
+
 describe('createQueryBatcher and a stalled Prometheus', () => {
   it('aborts the batch query once every request waiting on it has gone', async () => {
     const signals: AbortSignal[] = [];

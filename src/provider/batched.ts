@@ -13,7 +13,7 @@
  * (the object matchers become `label!=""`; query/batchable.ts `everyObject`): one query still,
  * and it covers any object asked for in the window.
  */
-import { everyObject, objectShape, selectsExactly } from '../query/batchable.ts';
+import { everyObject, objectShape, selectsExactly, type ObjectShape } from '../query/batchable.ts';
 import { escapeRegexValue } from '../query/matchers.ts';
 import type { QueryResult, Sample } from '../prometheus/types.ts';
 import { createCoalescer } from './coalesce.ts';
@@ -108,10 +108,49 @@ const only = (batch: Batch, names: readonly string[]): QueryResult =>
     ? batch.result
     : { ...batch.result, samples: [...new Set(names)].flatMap((n) => batch.byName.get(n) ?? []) };
 
+/**
+ * A batch's answer for one object set, the same object again for the very same names array (the
+ * coalesced listing identical requests share), so what the provider derives from it is shared too
+ * (provider/identity-memo.ts). Keyed weakly: nothing outlives the batch or the listing.
+ */
+const splitMemo = () => {
+  const byBatch = new WeakMap<Batch, WeakMap<readonly string[], QueryResult>>();
+  return (batch: Batch, names: readonly string[]): QueryResult => {
+    let byNames = byBatch.get(batch);
+    if (byNames === undefined) {
+      byNames = new WeakMap();
+      byBatch.set(batch, byNames);
+    }
+    let result = byNames.get(names);
+    if (result === undefined) {
+      result = only(batch, names);
+      byNames.set(names, result);
+    }
+    return result;
+  };
+};
+
+const MAX_SHAPES = 1024;
+
+/** objectShape per (query, label), parsed once: identical requests send identical PromQL. */
+const shapeMemo = () => {
+  const shapes = new Map<string, ObjectShape | undefined>();
+  return (query: string, label: string): ObjectShape | undefined => {
+    const key = `${label}\u0000${query}`;
+    if (shapes.has(key)) return shapes.get(key);
+    const shape = objectShape(query, label);
+    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value ?? '');
+    shapes.set(key, shape);
+    return shape;
+  };
+};
+
 export const createQueryBatcher = (options: BatcherOptions): QueryBatcher => {
   const states = new Map<string, KeyState>();
   const remember = options.rememberMs ?? 60_000;
   const cap = options.maxRegexBytes ?? 8 * 1024;
+  const shapeOf = shapeMemo();
+  const split = splitMemo();
 
   const stateFor = (key: string): KeyState => {
     let state = states.get(key);
@@ -157,7 +196,7 @@ export const createQueryBatcher = (options: BatcherOptions): QueryBatcher => {
     const load = async (shared: AbortSignal): Promise<Batch | undefined> => {
       const names = chunk.names === undefined ? request.names : [...chunk.names];
       const built = request.build(names);
-      const shape = objectShape(built, request.label);
+      const shape = shapeOf(built, request.label);
       if (shape === undefined || !selectsExactly(shape, names)) return undefined;
       const query = chunk.names === undefined ? everyObject(built, shape, request.label) : built;
       ran = true;
@@ -182,7 +221,7 @@ export const createQueryBatcher = (options: BatcherOptions): QueryBatcher => {
         result: await request.run(query, request.nowMs, signal),
         outcome: reason,
       });
-      const shape = objectShape(query, request.label);
+      const shape = shapeOf(query, request.label);
       if (shape === undefined || !selectsExactly(shape, request.names)) {
         return own('not_separable');
       }
@@ -191,7 +230,7 @@ export const createQueryBatcher = (options: BatcherOptions): QueryBatcher => {
       if (chunk === undefined) return own('not_covered');
       const { batch, ran } = await runChunk(chunk, request, index, signal);
       if (batch === undefined || batch.skeleton !== shape.skeleton) return own('batch_failed');
-      return { result: only(batch, request.names), outcome: ran ? 'batch' : 'joined' };
+      return { result: split(batch, request.names), outcome: ran ? 'batch' : 'joined' };
     },
   };
 };

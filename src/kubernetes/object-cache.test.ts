@@ -59,6 +59,11 @@ describe('createObjectCache', () => {
       assert.deepEqual([...direct].sort(), want, 'the direct LIST agrees');
     }
     assert.deepEqual(await cache.list(DEPLOYMENTS, 'default', '', signal), ['web']);
+    // While the cache is unchanged, one request's answer is the same array each time (what the
+    // providers' identity memos key on); another selector gets its own.
+    const again = () => cache.list(PODS, 'default', 'app=web', signal);
+    assert.equal(await again(), await again());
+    assert.notEqual(await again(), await cache.list(PODS, 'default', '', signal));
     const lists = fake.requests.filter(isList);
     // One cache LIST per resource; the other LISTs are this test's direct comparisons.
     const cacheLists = lists.filter((r) => r.path === '/api/v1/pods' && !r.query['labelSelector']);

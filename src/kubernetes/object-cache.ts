@@ -90,6 +90,33 @@ export const createObjectCache = (
 ): { readonly list: ObjectNameLister; readonly stopped: () => Promise<void> } => {
   const caches = new Map<string, { informer: Informer<ObjectMeta>; startedMs: number }>();
   const runs: Promise<void>[] = [];
+  // Per cache snapshot (items() is the same array until the cache changes) and request: the same
+  // names array again, as the coalesced listing gives, so what a provider derives from it is
+  // shared (provider/identity-memo.ts) and the scan is done once per snapshot.
+  const answers = new WeakMap<readonly ObjectMeta[], Map<string, readonly string[]>>();
+  const namesFor = (
+    items: readonly ObjectMeta[],
+    namespace: string,
+    selector: string,
+  ): readonly string[] => {
+    let bySelector = answers.get(items);
+    if (bySelector === undefined) {
+      bySelector = new Map();
+      answers.set(items, bySelector);
+    }
+    const key = `${namespace}\u0000${selector}`;
+    const hit = bySelector.get(key);
+    if (hit !== undefined) return hit;
+    const parsed = parseLabelSelector(selector);
+    const names = items
+      .filter(
+        (o) => (namespace === '' || o.namespace === namespace) && labelsMatch(parsed, o.labels),
+      )
+      .sort(apiOrder)
+      .map((o) => o.name);
+    bySelector.set(key, names);
+    return names;
+  };
   const cacheFor = (info: ResourceInfo) => {
     const key = collectionPath(info, '');
     let cache = caches.get(key);
@@ -118,14 +145,7 @@ export const createObjectCache = (
       options.onFallback?.(info.resource);
       return options.fallback(info, namespace, selector, signal);
     }
-    const parsed = parseLabelSelector(selector);
-    return informer
-      .items()
-      .filter(
-        (o) => (namespace === '' || o.namespace === namespace) && labelsMatch(parsed, o.labels),
-      )
-      .sort(apiOrder)
-      .map((o) => o.name);
+    return namesFor(informer.items(), namespace, selector);
   };
   return {
     list,

@@ -22,7 +22,8 @@ export interface Informer<T> {
 
 const isGone = (err: unknown): boolean => err instanceof KubernetesError && err.status === 410;
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+/** Resolves after `ms`, when `signal` aborts, or when `until` settles, whichever comes first. */
+export const sleep = (ms: number, signal: AbortSignal, until?: Promise<unknown>): Promise<void> =>
   new Promise((resolve) => {
     if (signal.aborted) {
       resolve();
@@ -35,6 +36,7 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     };
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
+    void until?.then(done, done);
   });
 
 /** Creates an informer; nothing happens until `run`. */

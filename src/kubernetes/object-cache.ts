@@ -8,7 +8,7 @@
  * from a half-filled cache and a cache that cannot sync costs no request more than that wait.
  */
 import type { KubeClient } from './client.ts';
-import { createInformer, type Informer } from './informer.ts';
+import { createInformer, sleep, type Informer } from './informer.ts';
 import { labelsMatch } from './label-match.ts';
 import { parseLabelSelector } from './label-selector.ts';
 import { collectionPath } from './objects.ts';
@@ -72,18 +72,6 @@ export type ObjectNameLister = (
   signal: AbortSignal,
 ) => Promise<readonly string[]>;
 
-const waitBounded = (p: Promise<void>, ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    void p.then(done);
-  });
-
 /** A lister answering from per-resource caches; `stopped` settles when every cache has stopped. */
 export const createObjectCache = (
   options: ObjectCacheOptions,
@@ -140,7 +128,7 @@ export const createObjectCache = (
   const list: ObjectNameLister = async (info, namespace, selector, signal) => {
     const { informer, startedMs } = cacheFor(info);
     const waitMs = startedMs + options.syncTimeoutMs - options.now();
-    if (!informer.hasSynced() && waitMs > 0) await waitBounded(informer.synced(), waitMs, signal);
+    if (!informer.hasSynced() && waitMs > 0) await sleep(waitMs, signal, informer.synced());
     if (!informer.hasSynced()) {
       options.onFallback?.(info.resource);
       return options.fallback(info, namespace, selector, signal);

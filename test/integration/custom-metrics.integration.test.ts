@@ -11,6 +11,8 @@ import { harnessSuite, waitListed } from './harness.ts';
 
 const V1 = '/apis/custom.metrics.k8s.io/v1beta1';
 const V2 = '/apis/custom.metrics.k8s.io/v1beta2';
+/** The default --batch-window (3 s) plus a margin for the clock's second. */
+const BATCH_LAG_S = 4;
 
 interface Item {
   readonly describedObject: Record<string, string>;
@@ -35,13 +37,16 @@ describe('custom.metrics.k8s.io against a real Prometheus', { timeout: 180_000 }
     await suite.h.apps[0]!.hit(40);
     await suite.h.apps[1]!.hit(10);
     // Wait until Prometheus has a rate for every pod (two scrapes each) and sees pod 0's traffic,
-    // as of 2 s ago: the adapter evaluates at the start of its 1 s coalescing window.
+    // as of BATCH_LAG_S ago: a batched request is evaluated at the start of its batch window
+    // (--batch-window, 3 s by default), so up to 3 s before it was sent. (Waiting only 2 s failed
+    // in CI: the window's start fell before pods 0 and 2 had their second scrape, and that one
+    // batch also answered the next two tests' requests, sent within the same window.)
     polled(
       await pollUntil(
         async () => {
           const r = (await suite.h.prometheus.query(
             'rate(http_requests_total{namespace="default"}[30s])',
-            Date.now() / 1000 - 2,
+            Date.now() / 1000 - BATCH_LAG_S,
           )) as { result: { metric: { pod: string }; value: [number, string] }[] };
           const pod0 = r.result.find((x) => x.metric.pod === 'sample-app-0');
           return r.result.length === 3 && Number(pod0?.value[1] ?? 0) > 0;
